@@ -1,0 +1,13 @@
+// Package image wires the image commands.
+package image
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/berth-project/berth/cmd/berth/cli"
+)
+
+// Commands returns the top-level commands of this group.
+func Commands(g *cli.Globals) []*cobra.Command {
+	return []*cobra.Command{newPull(g), newPush(g)}
+}

@@ -1,0 +1,116 @@
+// Command berth is a Docker-compatible command line for containerd that
+// carries its own engine. The binary is multicall: see dispatch.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-project/berth/cmd/berth/cli"
+	"github.com/berth-project/berth/cmd/berth/image"
+	"github.com/berth-project/berth/cmd/berth/namespace"
+	"github.com/berth-project/berth/cmd/berth/registry"
+	"github.com/berth-project/berth/cmd/berth/run"
+	"github.com/berth-project/berth/cmd/berth/system"
+)
+
+func main() {
+	if isShim(os.Args) {
+		// containerd starts the shim by its link name and the shim re-executes
+		// itself through os.Executable, which names berth: both carry
+		// containerd's single-dash shim flags.
+		runShim()
+		return
+	}
+	os.Exit(runCLI())
+}
+
+// isShim tells a shim invocation from the CLI.
+func isShim(args []string) bool {
+	if filepath.Base(args[0]) == "containerd-shim-runc-v2" {
+		return true
+	}
+	return len(args) > 1 && slices.Contains(args[1:], "-namespace") && slices.Contains(args[1:], "-id")
+}
+
+func runCLI() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	g, err := cli.LoadGlobals()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "berth:", err)
+		return 125
+	}
+	root := newRoot(g)
+	cmd, err := root.ExecuteContextC(ctx)
+	return exitStatus(cmd, err)
+}
+
+func newRoot(g *cli.Globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "berth [OPTIONS] COMMAND",
+		Short: "A Docker-compatible command line for containerd, with its own engine",
+		Long: `berth runs containers the way docker does, on containerd. It carries its own
+engine and starts it when none is serving; --address points it at an existing
+containerd instead.`,
+		Example: `  berth run --rm busybox echo hello
+  berth pull alpine:3.20
+  berth images`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		Version:           "",
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return g.Finish()
+		},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cli.StatusError{Status: 125, Message: fmt.Sprintf("%v\nSee '%s --help'.", err, c.CommandPath())}
+	})
+	cli.BindGlobals(root.PersistentFlags(), g)
+	root.AddGroup(&cobra.Group{ID: "common", Title: "Common Commands:"},
+		&cobra.Group{ID: "management", Title: "Management Commands:"})
+	root.AddCommand(system.Commands(g)...)
+	root.AddCommand(image.Commands(g)...)
+	root.AddCommand(registry.Commands(g)...)
+	root.AddCommand(namespace.Commands(g)...)
+	root.AddCommand(run.Commands(g)...)
+	return root
+}
+
+// exitStatus prints err as Docker does and maps it to an exit status: the
+// status carried by the error, else 125 for an error of berth itself.
+func exitStatus(cmd *cobra.Command, err error) int {
+	if err == nil {
+		return 0
+	}
+	var se *cli.StatusError
+	if errors.As(err, &se) {
+		if se.Message != "" {
+			fmt.Fprintln(os.Stderr, prefix(cmd)+se.Message)
+		}
+		return se.Status
+	}
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") {
+		msg += "\nSee 'berth --help'."
+	}
+	fmt.Fprintln(os.Stderr, prefix(cmd)+msg)
+	return 125
+}
+
+// prefix starts every error line, as "docker: " does for docker.
+func prefix(*cobra.Command) string { return "berth: " }

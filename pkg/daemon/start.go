@@ -1,0 +1,207 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/containerd/containerd/v2/client"
+)
+
+// Serving reports whether an engine answers on the socket.
+func (d *Daemon) Serving(ctx context.Context) bool {
+	return serving(ctx, d.Socket())
+}
+
+func serving(ctx context.Context, socket string) bool {
+	// A cheap connect first: most calls find the engine up or the socket absent.
+	conn, err := net.DialTimeout("unix", socket, time.Second)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	c, err := client.New(socket, client.WithTimeout(time.Second))
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	ok, err := c.IsServing(ctx)
+	return err == nil && ok
+}
+
+// PrepareDirs creates the data root and run dir readable by their owner only,
+// so no other user can read the engine's root or talk to its socket.
+func (d *Daemon) PrepareDirs() error {
+	for _, dir := range []string{d.dataRoot, d.runDir} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("creating %s: %w", dir, err)
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Start makes sure the engine serves: it returns at once when it does, and
+// otherwise starts `berth daemon` in its own session and waits for it. A lock
+// makes concurrent callers start one engine between them.
+func (d *Daemon) Start(ctx context.Context) error {
+	if d.Serving(ctx) {
+		return nil
+	}
+	if err := d.PrepareDirs(); err != nil {
+		return err
+	}
+	lock, err := lockFile(d.startLockPath(), true)
+	if err != nil {
+		return err
+	}
+	defer lock.unlock()
+	// Another CLI may have started it while this one waited for the lock.
+	if d.Serving(ctx) {
+		return nil
+	}
+	if pid := lockHolder(d.lockPath()); pid != 0 {
+		// An engine owns the data root but does not serve yet (or any more):
+		// give it the same deadline before calling it broken.
+		return d.waitReady(ctx, nil, pid)
+	}
+	cmd, err := d.spawn()
+	if err != nil {
+		return err
+	}
+	return d.waitReady(ctx, cmd, 0)
+}
+
+func (d *Daemon) spawn() (*exec.Cmd, error) {
+	logf, err := os.OpenFile(d.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening engine log: %w", err)
+	}
+	defer logf.Close()
+	// Mark where this start begins, so an error shows this start's lines only.
+	fmt.Fprintf(logf, "%s\n", startMarker(time.Now()))
+	args := append([]string{"daemon", "--data-root", d.dataRoot, "--run-dir", d.runDir,
+		"--snapshotter", d.snapshotter}, d.args...)
+	if d.debug {
+		args = append(args, "--debug-full")
+	}
+	cmd := exec.Command(d.binary, args...)
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), d.env...)
+	// Its own session: the engine and its containers outlive this CLI, and a
+	// Ctrl-C in the user's terminal does not reach it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the engine (%s): %w", d.binary, err)
+	}
+	return cmd, nil
+}
+
+func startMarker(t time.Time) string {
+	return "---- berth: engine start " + t.UTC().Format(time.RFC3339Nano)
+}
+
+// waitReady polls the socket until the engine serves, the process exits, or
+// the deadline passes; failures carry the log's last lines.
+func (d *Daemon) waitReady(ctx context.Context, cmd *exec.Cmd, pid int) error {
+	exited := make(chan error, 1)
+	if cmd != nil {
+		go func() { exited <- cmd.Wait() }()
+	}
+	deadline := time.NewTimer(d.readyTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if d.Serving(ctx) {
+			if cmd != nil {
+				// Not waited for any more: release it so it is not a zombie of ours.
+				_ = cmd.Process.Release()
+			}
+			return nil
+		}
+		select {
+		case err := <-exited:
+			return d.startError(fmt.Errorf("the engine exited during start-up (%v)", exitText(err)))
+		case <-deadline.C:
+			if cmd != nil {
+				_ = cmd.Process.Kill()
+			}
+			return d.startError(fmt.Errorf("the engine did not serve on %s within %s", d.Socket(), d.readyTimeout))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+			if pid != 0 && syscall.Kill(pid, 0) != nil {
+				return d.startError(fmt.Errorf("the engine (pid %d) exited during start-up", pid))
+			}
+		}
+	}
+}
+
+func exitText(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ProcessState.String()
+	}
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
+}
+
+// StartError is a failed start: the cause, the log's path and its last lines.
+type StartError struct {
+	Cause   error
+	LogPath string
+	Tail    []string
+}
+
+func (e *StartError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "cannot start the engine: %v; log: %s", e.Cause, e.LogPath)
+	if len(e.Tail) > 0 {
+		b.WriteString("; last lines:\n  ")
+		b.WriteString(strings.Join(e.Tail, "\n  "))
+	}
+	return b.String()
+}
+
+func (e *StartError) Unwrap() error { return e.Cause }
+
+func (d *Daemon) startError(cause error) error {
+	return &StartError{Cause: cause, LogPath: d.LogPath(), Tail: d.LogTail(15)}
+}
+
+// LogTail returns the last n lines of the current start's part of the log.
+func (d *Daemon) LogTail(n int) []string {
+	data, err := os.ReadFile(d.LogPath())
+	if err != nil {
+		return nil
+	}
+	if i := bytes.LastIndex(data, []byte("---- berth: engine start")); i >= 0 {
+		if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
+			data = data[i+j+1:]
+		}
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) == 1 && lines[0] == "" {
+		return nil
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}

@@ -1,0 +1,229 @@
+// Package testutil is the harness of berth's integration tests: a real engine
+// per test package started through pkg/daemon, a real registry, and images
+// built from the host's busybox-static.
+package testutil
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/berth-project/berth/pkg/daemon"
+)
+
+// RepoRoot is the directory holding berth's go.mod, found from the working
+// directory upwards.
+func RepoRoot() string {
+	dir, _ := os.Getwd()
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+	}
+	return dir
+}
+
+// BerthBinary is the built berth: $BERTH_BIN, else bin/berth in the repo.
+func BerthBinary() string {
+	if b := os.Getenv("BERTH_BIN"); b != "" {
+		return b
+	}
+	return filepath.Join(RepoRoot(), "bin", "berth")
+}
+
+// Engine is a berth engine in a temporary data root and run dir.
+type Engine struct {
+	// Dir holds everything the engine and the tests write.
+	Dir      string
+	DataRoot string
+	RunDir   string
+	// DockerConfig is the DOCKER_CONFIG directory the CLI uses (login state).
+	DockerConfig string
+	Daemon       *daemon.Daemon
+}
+
+// NewEngine starts an engine under dir through pkg/daemon, as the CLI would.
+func NewEngine(ctx context.Context, dir string) (*Engine, error) {
+	bin := BerthBinary()
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("berth binary %s: %w (run `make` first)", bin, err)
+	}
+	e := &Engine{
+		Dir:          dir,
+		DataRoot:     filepath.Join(dir, "data"),
+		RunDir:       filepath.Join(dir, "run"),
+		DockerConfig: filepath.Join(dir, "docker-config"),
+	}
+	if err := os.MkdirAll(e.DockerConfig, 0o700); err != nil {
+		return nil, err
+	}
+	e.Daemon = daemon.New(daemon.WithBinary(bin), daemon.WithDataRoot(e.DataRoot),
+		daemon.WithRunDir(e.RunDir), daemon.WithDebug(os.Getenv("BERTH_TEST_DEBUG") != ""))
+	start := time.Now()
+	if err := e.Daemon.Start(ctx); err != nil {
+		return nil, err
+	}
+	if os.Getenv("BERTH_TEST_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "test engine ready in %s at %s\n", time.Since(start), e.Daemon.Socket())
+	}
+	return e, nil
+}
+
+// Env is the environment that points a berth CLI at this engine.
+func (e *Engine) Env() []string {
+	env := make([]string, 0, len(os.Environ())+4)
+	for _, kv := range os.Environ() {
+		// The test's own settings must not leak in from the developer's shell.
+		if strings.HasPrefix(kv, "CONTAINERD_") || strings.HasPrefix(kv, "BERTH_") || strings.HasPrefix(kv, "DOCKER_CONFIG=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "BERTH_DATA_ROOT="+e.DataRoot, "BERTH_RUN_DIR="+e.RunDir,
+		"DOCKER_CONFIG="+e.DockerConfig, "BERTH_TOML="+filepath.Join(e.Dir, "berth.toml"))
+}
+
+// Result is what one berth command did.
+type Result struct {
+	Args     []string
+	Stdout   string
+	Stderr   string
+	ExitCode int
+}
+
+// String describes the command and its outcome for failure messages.
+func (r Result) String() string {
+	return fmt.Sprintf("berth %s\nexit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(r.Args, " "), r.ExitCode, r.Stdout, r.Stderr)
+}
+
+// Cmd builds a berth command against this engine.
+func (e *Engine) Cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(BerthBinary(), args...)
+	cmd.Env = e.Env()
+	return cmd
+}
+
+// Berth runs berth with args and returns what it did.
+func (e *Engine) Berth(t testing.TB, args ...string) Result {
+	t.Helper()
+	return e.BerthIn(t, nil, args...)
+}
+
+// BerthIn runs berth with stdin.
+func (e *Engine) BerthIn(t testing.TB, stdin io.Reader, args ...string) Result {
+	t.Helper()
+	cmd := e.Cmd(args...)
+	cmd.Stdin = stdin
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := Result{Args: args, Stdout: out.String(), Stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.ExitCode = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("running berth %v: %v", args, err)
+	}
+	return r
+}
+
+// MustBerth runs berth and fails the test unless it exits 0.
+func (e *Engine) MustBerth(t testing.TB, args ...string) Result {
+	t.Helper()
+	r := e.Berth(t, args...)
+	if r.ExitCode != 0 {
+		t.Fatalf("command failed:\n%s", r)
+	}
+	return r
+}
+
+// LogTail is the engine log's last lines.
+func (e *Engine) LogTail(n int) string { return strings.Join(e.Daemon.LogTail(n), "\n") }
+
+// Close stops the engine and removes what it left: containers' tasks, mounts
+// under Dir, and Dir itself.
+func (e *Engine) Close(ctx context.Context) error {
+	_ = e.Daemon.Stop(ctx, 20*time.Second)
+	killShims(e.RunDir)
+	unmountUnder(e.Dir)
+	return os.RemoveAll(e.Dir)
+}
+
+// killShims ends the shims (and with them the containers) of this engine: a
+// test's containers must not outlive it.
+func killShims(runDir string) {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(data), "\x00")
+		if len(args) < 2 || !strings.Contains(string(data), "-namespace") {
+			continue
+		}
+		if !strings.Contains(string(data), runDir) {
+			continue
+		}
+		var pid int
+		if _, err := fmt.Sscanf(filepath.Base(filepath.Dir(p)), "%d", &pid); err == nil {
+			_ = unix.Kill(-pid, unix.SIGKILL)
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+	}
+}
+
+// unmountUnder lazily unmounts every mount below dir, deepest first.
+func unmountUnder(dir string) {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return
+	}
+	var mounts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			mounts = append(mounts, f[4])
+		}
+	}
+	for i := len(mounts) - 1; i >= 0; i-- {
+		_ = unix.Unmount(mounts[i], unix.MNT_DETACH)
+	}
+}
+
+// Main runs a test package against its own engine. The engine's log is
+// printed when a test failed.
+func Main(m *testing.M, engine **Engine) int {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "berth-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	e, err := NewEngine(ctx, dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the test engine:", err)
+		_ = os.RemoveAll(dir)
+		return 1
+	}
+	*engine = e
+	code := m.Run()
+	if code != 0 {
+		fmt.Fprintf(os.Stderr, "---- engine log (%s), last lines:\n%s\n", e.Daemon.LogPath(), e.LogTail(80))
+	}
+	if err := e.Close(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "cleaning up the test engine:", err)
+	}
+	return code
+}
