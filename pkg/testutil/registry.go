@@ -84,8 +84,9 @@ type Registry struct {
 	closeErr  error
 }
 
-// StartRegistry starts a registry of the given kind on a free port of 127.0.0.1.
-// ctx bounds the start only; the registry runs until Close.
+// StartRegistry starts a registry of the given kind on a free port of
+// 127.0.0.1. It serves as soon as it returns, and until Close: cancelling ctx
+// does not stop it, so a test's cleanup can still use it.
 func StartRegistry(ctx context.Context, kind RegistryKind) (_ *Registry, retErr error) {
 	silenceRegistryLogs()
 	dir, err := os.MkdirTemp("", "berth-registry-")

@@ -1,0 +1,182 @@
+// Package container implements the container commands.
+package container
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/containerd/containerd/api/types/runc/options"
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/pkg/cio"
+	"github.com/containerd/containerd/v2/pkg/oci"
+	"github.com/containerd/containerd/v2/plugins"
+	"github.com/containerd/errdefs"
+
+	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/berth-project/berth/pkg/config"
+	"github.com/berth-project/berth/pkg/referenceutil"
+)
+
+// RunOptions are the flags of `run` that this version supports.
+type RunOptions struct {
+	// Image is the image to run.
+	Image string
+	// Args replace the image's CMD when given.
+	Args []string
+	// Rm removes the container when it exits.
+	Rm bool
+	// Interactive keeps stdin open and connects it to the container.
+	Interactive bool
+}
+
+// ExitError is a container's exit status, or 125/126/127 as Docker uses them.
+type ExitError struct {
+	Status int
+	Err    error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Validate checks the options before the engine is dialled.
+func (o *RunOptions) Validate() error {
+	if !o.Rm {
+		return errors.New("run without --rm is not supported yet: add --rm (the container is removed when it exits)")
+	}
+	if _, err := referenceutil.Normalize(o.Image); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Run creates a container from the image, runs it attached to the caller's
+// stdout and stderr, removes it, and returns its exit status as *ExitError.
+func Run(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer, o RunOptions) error {
+	ref, err := referenceutil.Normalize(o.Image)
+	if err != nil {
+		return err
+	}
+	c, ctx, err := clientutil.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	img, err := c.GetImage(ctx, ref)
+	if errdefs.IsNotFound(err) {
+		return fmt.Errorf("Unable to find image '%s' locally: pull it first (berth pull %s)", o.Image, o.Image)
+	}
+	if err != nil {
+		return err
+	}
+	if ok, err := img.IsUnpacked(ctx, cfg.Snapshotter); err != nil {
+		return err
+	} else if !ok {
+		if err := img.Unpack(ctx, cfg.Snapshotter); err != nil {
+			return fmt.Errorf("unpacking %s: %w", o.Image, err)
+		}
+	}
+	id, err := newID()
+	if err != nil {
+		return err
+	}
+	specOpts := []oci.SpecOpts{oci.WithImageConfig(img), oci.WithHostname(id[:12])}
+	if len(o.Args) > 0 {
+		specOpts = append(specOpts, oci.WithProcessArgs(o.Args...))
+	}
+	ctr, err := c.NewContainer(ctx, id,
+		client.WithImage(img),
+		client.WithSnapshotter(cfg.Snapshotter),
+		client.WithNewSnapshot(id, img),
+		client.WithRuntime(plugins.RuntimeRuncV2, &options.Options{
+			BinaryName: filepath.Join(config.LibexecDir(), "runc"),
+			Root:       filepath.Join(cfg.RunDir, "runc"),
+		}),
+		client.WithNewSpec(specOpts...),
+	)
+	if err != nil {
+		return fmt.Errorf("creating the container: %w", err)
+	}
+	// Clean-up must happen even when the user's Ctrl-C cancelled ctx.
+	cleanCtx := context.WithoutCancel(ctx)
+	defer func() { _ = ctr.Delete(cleanCtx, client.WithSnapshotCleanup) }()
+	if !o.Interactive {
+		stdin = nil
+	}
+	return runTask(cleanCtx, ctr, cfg, stdin, stdout, stderr)
+}
+
+func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer) error {
+	task, err := ctr.NewTask(ctx, cio.NewCreator(cio.WithStreams(stdin, stdout, stderr),
+		cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo"))))
+	if err != nil {
+		return startError(err)
+	}
+	defer func() { _, _ = task.Delete(ctx, client.WithProcessKill) }()
+	statusC, err := task.Wait(ctx)
+	if err != nil {
+		return err
+	}
+	if err := task.Start(ctx); err != nil {
+		return startError(err)
+	}
+	// Signals to the CLI go to the container, as docker's --sig-proxy does.
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	for {
+		select {
+		case s := <-sigs:
+			_ = task.Kill(ctx, s.(syscall.Signal))
+		case st := <-statusC:
+			code, _, err := st.Result()
+			if err != nil {
+				return err
+			}
+			// Let the copy of the last output finish before returning.
+			if io := task.IO(); io != nil {
+				io.Wait()
+			}
+			if code != 0 {
+				return &ExitError{Status: int(code)}
+			}
+			return nil
+		}
+	}
+}
+
+// startError maps runc's failure to start the command to Docker's statuses:
+// 127 when the command does not exist, 126 when it cannot be executed. runc
+// reports these only as text, so the text is all there is to go on.
+func startError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "executable file not found"), strings.Contains(msg, "no such file or directory"):
+		return &ExitError{Status: 127, Err: fmt.Errorf("failed to start the container: %w", err)}
+	case strings.Contains(msg, "permission denied"), strings.Contains(msg, "is a directory"):
+		return &ExitError{Status: 126, Err: fmt.Errorf("failed to start the container: %w", err)}
+	}
+	return fmt.Errorf("failed to start the container: %w", err)
+}
+
+func newID() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
