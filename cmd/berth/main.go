@@ -77,6 +77,9 @@ containerd instead.`,
 		return &cli.StatusError{Status: 125, Message: fmt.Sprintf("%v\nSee '%s --help'.", err, c.CommandPath())}
 	})
 	cli.BindGlobals(root.PersistentFlags(), g)
+	cli.BindRootShorthands(root.Flags(), g)
+	// Root's own flags (-a, -H) are parsed before the command name.
+	root.TraverseChildren = true
 	root.AddGroup(&cobra.Group{ID: "common", Title: "Common Commands:"},
 		&cobra.Group{ID: "management", Title: "Management Commands:"})
 	root.AddCommand(system.Commands(g)...)

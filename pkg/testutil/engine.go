@@ -67,6 +67,10 @@ func NewEngine(ctx context.Context, dir string) (*Engine, error) {
 	if err := os.MkdirAll(e.DockerConfig, 0o700); err != nil {
 		return nil, err
 	}
+	// An empty berth.toml of its own keeps the host's /etc/berth out of tests.
+	if err := os.WriteFile(filepath.Join(dir, "berth.toml"), nil, 0o600); err != nil {
+		return nil, err
+	}
 	e.Daemon = daemon.New(daemon.WithBinary(bin), daemon.WithDataRoot(e.DataRoot),
 		daemon.WithRunDir(e.RunDir), daemon.WithDebug(os.Getenv("BERTH_TEST_DEBUG") != ""))
 	start := time.Now()

@@ -26,8 +26,8 @@ type Globals struct {
 func BindGlobals(fs *pflag.FlagSet, g *Globals) {
 	fs.BoolVarP(&g.Debug, "debug", "D", g.Debug, "Enable debug output")
 	fs.BoolVar(&g.DebugFull, "debug-full", g.DebugFull, "Enable debug output of the CLI and the engine")
-	fs.StringVarP(&g.Address, "address", "a", g.Address, "containerd address to use instead of berth's own engine (env: CONTAINERD_ADDRESS)")
-	fs.StringVarP(&g.Address, "host", "H", g.Address, "Alias of --address")
+	fs.StringVar(&g.Address, "address", g.Address, "containerd address to use instead of berth's own engine; -a before the command (env: CONTAINERD_ADDRESS)")
+	fs.StringVar(&g.Address, "host", g.Address, "Alias of --address")
 	_ = fs.MarkHidden("host")
 	fs.StringVarP(&g.Namespace, "namespace", "n", g.Namespace, "containerd namespace (env: CONTAINERD_NAMESPACE)")
 	fs.StringVar(&g.Snapshotter, "snapshotter", g.Snapshotter, "containerd snapshotter (env: CONTAINERD_SNAPSHOTTER)")
@@ -41,6 +41,17 @@ func BindGlobals(fs *pflag.FlagSet, g *Globals) {
 	fs.BoolVar(&g.InsecureRegistry, "insecure-registry", g.InsecureRegistry, "Allow plain HTTP and unverified TLS registries")
 	fs.StringSliceVar(&g.HostsDirFlag, "hosts-dir", nil, fmt.Sprintf("Directories with hosts.toml registry configuration (default %s)", strings.Join(g.HostsDir, ",")))
 	fs.BoolVar(&g.Experimental, "experimental", g.Experimental, "Enable experimental features (env: BERTH_EXPERIMENTAL)")
+}
+
+// BindRootShorthands registers -a and -H for the engine address on the root
+// command only. Docker's commands use both letters for their own flags
+// (images -a, history -H), so, as in nerdctl, the short forms work before
+// the command name: `berth -a /run/containerd/containerd.sock images -a`.
+func BindRootShorthands(fs *pflag.FlagSet, g *Globals) {
+	fs.StringVarP(&g.Address, "address-short", "a", g.Address, "containerd address (short form)")
+	fs.StringVarP(&g.Address, "host-short", "H", g.Address, "containerd address (Docker's short form)")
+	_ = fs.MarkHidden("address-short")
+	_ = fs.MarkHidden("host-short")
 }
 
 // Finish applies flag values that need more than a plain assignment.

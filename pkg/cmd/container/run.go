@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/containerd/containerd/api/types/runc/options"
@@ -121,11 +122,24 @@ func Run(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stder
 }
 
 func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer) error {
+	var task client.Task
+	created := make(chan struct{})
+	if stdin != nil {
+		// The container sees EOF only when its stdin is closed explicitly;
+		// the caller's stdin may end before the task exists.
+		stdin = &stdinCloser{r: stdin, close: func() {
+			go func() {
+				<-created
+				_ = task.CloseIO(ctx, client.WithStdinCloser)
+			}()
+		}}
+	}
 	task, err := ctr.NewTask(ctx, cio.NewCreator(cio.WithStreams(stdin, stdout, stderr),
 		cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo"))))
 	if err != nil {
 		return startError(err)
 	}
+	close(created)
 	defer func() { _, _ = task.Delete(ctx, client.WithProcessKill) }()
 	statusC, err := task.Wait(ctx)
 	if err != nil {
@@ -157,6 +171,21 @@ func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdi
 			return nil
 		}
 	}
+}
+
+// stdinCloser closes the task's stdin once the caller's stdin ends.
+type stdinCloser struct {
+	r     io.Reader
+	close func()
+	once  sync.Once
+}
+
+func (s *stdinCloser) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err == io.EOF {
+		s.once.Do(s.close)
+	}
+	return n, err
 }
 
 // startError maps runc's failure to start the command to Docker's statuses:

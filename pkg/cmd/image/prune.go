@@ -1,0 +1,162 @@
+package image
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/containerd/containerd/v2/core/content"
+	"github.com/containerd/containerd/v2/core/snapshots"
+	"github.com/opencontainers/go-digest"
+
+	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/berth-project/berth/pkg/config"
+)
+
+// PruneOptions are the flags of `image prune`.
+type PruneOptions struct {
+	// All removes every image no container uses, not only dangling ones.
+	All bool
+	// Filters are until= and label= (label!=) values.
+	Filters Filters
+	// Force skips the confirmation prompt.
+	Force bool
+}
+
+// Validate checks the filters before the engine is dialed.
+func (o *PruneOptions) Validate() error {
+	return o.Filters.validate(time.Now(), "until", "label", "label!")
+}
+
+// ErrCancelled is returned when the user declines a prompt. Docker exits 0
+// and prints nothing more then; the command layer does the same.
+var ErrCancelled = cancelledError{}
+
+type cancelledError struct{}
+
+func (cancelledError) Error() string { return "image prune has been cancelled" }
+
+const (
+	pruneAllWarning = `WARNING! This will remove all images without at least one container associated to them.
+Are you sure you want to continue?`
+	pruneDanglingWarning = `WARNING! This will remove all dangling images.
+Are you sure you want to continue?`
+)
+
+// Prune removes dangling images, or with All every image no container
+// uses, after asking on out and reading the answer from in as Docker does:
+// anything but y or Y, end of input included, declines.
+func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
+	if !o.Force {
+		warning := pruneDanglingWarning
+		if o.All {
+			warning = pruneAllWarning
+		}
+		ok, err := storeConfirm(ctx, in, out, warning)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrCancelled
+		}
+	}
+	c, ctx, err := clientutil.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
+	if err != nil {
+		return err
+	}
+	lines, reclaimed, err := st.prune(ctx, o)
+	if len(lines) > 0 {
+		fmt.Fprintf(out, "Deleted Images:\n%s\n\n", strings.Join(lines, "\n"))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "Total reclaimed space:", storeHumanSize(reclaimed))
+	return nil
+}
+
+// storeConfirm prints the question and waits for a line on in, or for the
+// context to end (Ctrl-C while the prompt waits).
+func storeConfirm(ctx context.Context, in io.Reader, out io.Writer, question string) (bool, error) {
+	fmt.Fprint(out, question+" [y/N] ")
+	answer := make(chan bool, 1)
+	go func() {
+		s := bufio.NewScanner(in)
+		answer <- s.Scan() && strings.EqualFold(strings.TrimSpace(s.Text()), "y")
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out)
+		return false, ctx.Err()
+	case ok := <-answer:
+		return ok, nil
+	}
+}
+
+// prune removes the candidates and returns Docker's lines and the space
+// freed, measured as the engine's disk use before and after.
+func (st *localStore) prune(ctx context.Context, o PruneOptions) ([]string, int64, error) {
+	match, err := st.compileFilter(&o.Filters, time.Now())
+	if err != nil {
+		return nil, 0, err
+	}
+	users, err := st.users(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var victims []digest.Digest
+	for _, id := range st.ids() {
+		recs := st.withID(id)
+		var sum imageSummary
+		for _, n := range st.namesOf(id) {
+			sum.addName(n.rec.Name, n.rec.Target.Digest)
+		}
+		dangling := len(sum.repoTags) == 0 && len(sum.repoDigests) == 0
+		if (dangling || o.All) && len(users[id]) == 0 && match(recs[0], &sum) {
+			victims = append(victims, id)
+		}
+	}
+	if len(victims) == 0 {
+		return nil, 0, nil
+	}
+	before := st.diskUsage(ctx)
+	var lines []string
+	for _, id := range victims {
+		removed, err := st.deleteImage(ctx, id)
+		for _, l := range removed {
+			// Docker's prune report uses lower case.
+			lines = append(lines, strings.ToLower(l[:1])+l[1:])
+		}
+		if err != nil {
+			return lines, 0, err
+		}
+	}
+	return lines, max(before-st.diskUsage(ctx), 0), nil
+}
+
+// diskUsage is the size of the engine's content and committed snapshots.
+func (st *localStore) diskUsage(ctx context.Context) int64 {
+	var total int64
+	_ = st.cs.Walk(ctx, func(info content.Info) error {
+		total += info.Size
+		return nil
+	})
+	sn := st.client.SnapshotService(st.snapshotter)
+	_ = sn.Walk(ctx, func(ctx context.Context, info snapshots.Info) error {
+		if info.Kind == snapshots.KindCommitted {
+			if u, err := sn.Usage(ctx, info.Name); err == nil {
+				total += u.Size
+			}
+		}
+		return nil
+	})
+	return total
+}
