@@ -17,7 +17,7 @@ var ErrNotRunning = errors.New("the engine is not running")
 type Status struct {
 	Running  bool   `json:"Running"`
 	Serving  bool   `json:"Serving"`
-	PID      int    `json:"Pid"`
+	Pid      int    `json:"Pid"`
 	Socket   string `json:"Socket"`
 	DataRoot string `json:"DataRoot"`
 	RunDir   string `json:"RunDir"`
@@ -30,7 +30,7 @@ func (d *Daemon) Status(ctx context.Context) Status {
 	return Status{
 		Running:  pid != 0,
 		Serving:  d.Serving(ctx),
-		PID:      pid,
+		Pid:      pid,
 		Socket:   d.Socket(),
 		DataRoot: d.dataRoot,
 		RunDir:   d.runDir,

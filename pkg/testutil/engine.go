@@ -54,6 +54,23 @@ type Engine struct {
 
 // NewEngine starts an engine under dir through pkg/daemon, as the CLI would.
 func NewEngine(ctx context.Context, dir string) (*Engine, error) {
+	e, err := PrepareEngine(dir)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := e.Daemon.Start(ctx); err != nil {
+		return nil, err
+	}
+	if os.Getenv("BERTH_TEST_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "test engine ready in %s at %s\n", time.Since(start), e.Daemon.Socket())
+	}
+	return e, nil
+}
+
+// PrepareEngine lays out an engine's directories under dir without starting
+// it; the first berth command that needs it starts it.
+func PrepareEngine(dir string) (*Engine, error) {
 	bin := BerthBinary()
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("berth binary %s: %w (run `make` first)", bin, err)
@@ -73,14 +90,27 @@ func NewEngine(ctx context.Context, dir string) (*Engine, error) {
 	}
 	e.Daemon = daemon.New(daemon.WithBinary(bin), daemon.WithDataRoot(e.DataRoot),
 		daemon.WithRunDir(e.RunDir), daemon.WithDebug(os.Getenv("BERTH_TEST_DEBUG") != ""))
-	start := time.Now()
-	if err := e.Daemon.Start(ctx); err != nil {
-		return nil, err
-	}
-	if os.Getenv("BERTH_TEST_DEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "test engine ready in %s at %s\n", time.Since(start), e.Daemon.Socket())
-	}
 	return e, nil
+}
+
+// Ctr runs the bundled ctr against this engine, for checks that must not go
+// through berth itself.
+func (e *Engine) Ctr(t testing.TB, args ...string) Result {
+	t.Helper()
+	ctr := filepath.Join(filepath.Dir(filepath.Dir(BerthBinary())), "libexec", "berth", "ctr")
+	cmd := exec.Command(ctr, append([]string{"-a", e.Daemon.Socket()}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := Result{Args: append([]string{"(ctr)"}, args...), Stdout: out.String(), Stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.ExitCode = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("running ctr %v: %v", args, err)
+	}
+	return r
 }
 
 // Env is the environment that points a berth CLI at this engine.

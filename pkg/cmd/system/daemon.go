@@ -29,9 +29,9 @@ func DaemonStatus(ctx context.Context, d *daemon.Daemon, w io.Writer, o DaemonSt
 	state := "stopped"
 	switch {
 	case st.Running && st.Serving:
-		state = fmt.Sprintf("running (pid %d)", st.PID)
+		state = fmt.Sprintf("running (pid %d)", st.Pid)
 	case st.Running:
-		state = fmt.Sprintf("starting or not serving (pid %d)", st.PID)
+		state = fmt.Sprintf("starting or not serving (pid %d)", st.Pid)
 	}
 	fmt.Fprintf(w, "Engine:    %s\nSocket:    %s\nData root: %s\nLog:       %s\n", state, st.Socket, st.DataRoot, st.LogPath)
 	return nil
