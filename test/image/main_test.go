@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,12 +23,7 @@ var engine *testutil.Engine
 
 func TestMain(m *testing.M) { os.Exit(testutil.Main(m, &engine)) }
 
-var tomlOnce sync.Once
-
-// berth runs berth against the test engine. The harness points BERTH_TOML at
-// a file it does not create, and berth refuses a config file named
-// explicitly but missing: an empty one is written first. (Remove once
-// testutil writes it.)
+// berth runs berth against the test engine.
 func berth(t *testing.T, args ...string) testutil.Result {
 	t.Helper()
 	return berthIn(t, nil, args...)
@@ -38,14 +32,6 @@ func berth(t *testing.T, args ...string) testutil.Result {
 // berthIn is berth with stdin.
 func berthIn(t *testing.T, stdin io.Reader, args ...string) testutil.Result {
 	t.Helper()
-	tomlOnce.Do(func() {
-		p := filepath.Join(engine.Dir, "berth.toml")
-		if _, err := os.Stat(p); os.IsNotExist(err) {
-			if err := os.WriteFile(p, nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
 	return engine.BerthIn(t, stdin, args...)
 }
 

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/opencontainers/go-digest"
@@ -25,35 +24,16 @@ var engine *testutil.Engine
 
 func TestMain(m *testing.M) { os.Exit(testutil.Main(m, &engine)) }
 
-var tomlOnce sync.Once
-
-// berth runs berth against the test engine. The harness points BERTH_TOML at
-// a file in the engine's directory that it does not create, and berth
-// refuses a config file named explicitly but missing: an empty one is
-// written first. (Remove once testutil writes it.)
+// berth runs berth against the test engine.
 func berth(t *testing.T, args ...string) testutil.Result {
 	t.Helper()
-	ensureTOML(t)
 	return engine.Berth(t, args...)
 }
 
 // berthIn is berth with stdin.
 func berthIn(t *testing.T, stdin string, args ...string) testutil.Result {
 	t.Helper()
-	ensureTOML(t)
 	return engine.BerthIn(t, strings.NewReader(stdin), args...)
-}
-
-func ensureTOML(t *testing.T) {
-	t.Helper()
-	tomlOnce.Do(func() {
-		p := filepath.Join(engine.Dir, "berth.toml")
-		if _, err := os.Stat(p); os.IsNotExist(err) {
-			if err := os.WriteFile(p, nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
 }
 
 // startRegistry starts a registry that lives as long as the test.

@@ -21,8 +21,9 @@ func newRun(g *cli.Globals) *cobra.Command {
 		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
 		Short: "Create and run a new container from an image",
 		Long: `Create a container from an image, run it attached to the terminal's stdout
-and stderr, and exit with its exit status. This version supports --rm only:
-the container is removed when it exits.`,
+and stderr, and exit with its exit status. A missing image is pulled first.
+This version supports foreground containers with --rm only: the container is
+removed when it exits.`,
 		Example: `  berth run --rm busybox echo hello
   echo hi | berth run --rm -i busybox cat`,
 		Args:    cli.MinArgs(1),
@@ -44,5 +45,7 @@ the container is removed when it exits.`,
 	cmd.Flags().SetInterspersed(false)
 	cmd.Flags().BoolVar(&o.Rm, "rm", false, "Automatically remove the container when it exits")
 	cmd.Flags().BoolVarP(&o.Interactive, "interactive", "i", false, "Keep STDIN open and connect it to the container")
+	cmd.Flags().StringVar(&o.Pull, "pull", "missing", `Pull image before running ("always", "missing", "never")`)
+	cmd.Flags().BoolVarP(&o.Quiet, "quiet", "q", false, "Suppress the pull output")
 	return cmd
 }

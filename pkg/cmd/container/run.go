@@ -23,6 +23,7 @@ import (
 	"github.com/containerd/errdefs"
 
 	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/berth-project/berth/pkg/cmd/image"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/referenceutil"
 )
@@ -37,6 +38,10 @@ type RunOptions struct {
 	Rm bool
 	// Interactive keeps stdin open and connects it to the container.
 	Interactive bool
+	// Pull is the image pull policy: "missing", "always" or "never".
+	Pull string
+	// Quiet suppresses the pull output.
+	Quiet bool
 }
 
 // ExitError is a container's exit status, or 125/126/127 as Docker uses them.
@@ -59,6 +64,11 @@ func (o *RunOptions) Validate() error {
 	if !o.Rm {
 		return errors.New("run without --rm is not supported yet: add --rm (the container is removed when it exits)")
 	}
+	switch o.Pull {
+	case "missing", "always", "never":
+	default:
+		return fmt.Errorf("invalid --pull %q: must be missing, always or never", o.Pull)
+	}
 	if _, err := referenceutil.Normalize(o.Image); err != nil {
 		return err
 	}
@@ -77,10 +87,7 @@ func Run(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer c.Close()
-	img, err := c.GetImage(ctx, ref)
-	if errdefs.IsNotFound(err) {
-		return fmt.Errorf("Unable to find image '%s' locally: pull it first (berth pull %s)", o.Image, o.Image)
-	}
+	img, err := ensureImage(ctx, c, cfg, stderr, ref, o)
 	if err != nil {
 		return err
 	}
@@ -171,6 +178,30 @@ func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdi
 			return nil
 		}
 	}
+}
+
+// ensureImage returns the image to run, pulling it as the pull policy says.
+// Pull output goes to stderr so that the container's stdout stays its own.
+func ensureImage(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, ref string, o RunOptions) (client.Image, error) {
+	if o.Pull != "always" {
+		img, err := c.GetImage(ctx, ref)
+		if err == nil || !errdefs.IsNotFound(err) {
+			return img, err
+		}
+		if o.Pull == "never" {
+			return nil, fmt.Errorf("No such image: %s (--pull never)", o.Image)
+		}
+		fmt.Fprintf(stderr, "Unable to find image '%s' locally\n", o.Image)
+	}
+	out := stderr
+	if o.Quiet {
+		out = io.Discard
+	}
+	popts := image.PullOptions{Quiet: o.Quiet, Unpack: true, Platforms: []string{}}
+	if _, err := image.PullImage(ctx, c, cfg, out, stderr, o.Image, popts); err != nil {
+		return nil, err
+	}
+	return c.GetImage(ctx, ref)
 }
 
 // stdinCloser closes the task's stdin once the caller's stdin ends.
