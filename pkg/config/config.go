@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -86,7 +88,8 @@ func Load(path string) (*Config, error) {
 	return cfg, nil
 }
 
-// Decode overlays TOML data on cfg, refusing unknown keys.
+// Decode overlays TOML data on cfg, refusing unknown keys. Errors name the
+// key and, for a bad value, its line and column.
 func Decode(data []byte, cfg *Config) error {
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -95,18 +98,53 @@ func Decode(data []byte, cfg *Config) error {
 		if errors.As(err, &strict) && len(strict.Errors) > 0 {
 			keys := make([]string, 0, len(strict.Errors))
 			for _, e := range strict.Errors {
-				keys = append(keys, strings.Join(e.Key(), "."))
+				keys = append(keys, strconv.Quote(strings.Join(e.Key(), ".")))
 			}
-			return fmt.Errorf("unknown key %q", strings.Join(keys, `", "`))
+			if len(keys) == 1 {
+				return fmt.Errorf("unknown key %s", keys[0])
+			}
+			return fmt.Errorf("unknown keys %s", strings.Join(keys, ", "))
 		}
 		var derr *toml.DecodeError
 		if errors.As(err, &derr) {
 			row, col := derr.Position()
-			return fmt.Errorf("line %d column %d: %s", row, col, derr.Error())
+			return fmt.Errorf("line %d column %d: %s", row, col, decodeMessage(derr))
 		}
 		return err
 	}
 	return nil
+}
+
+// decodeMessage words a decode error for the user: a value of the wrong type
+// names the key and the type it must have, rather than go-toml's Go field
+// names; a syntax error keeps go-toml's text without its "toml: " prefix.
+func decodeMessage(derr *toml.DecodeError) string {
+	msg := strings.TrimPrefix(derr.Error(), "toml: ")
+	key := strings.Join(derr.Key(), ".")
+	if key == "" {
+		return msg
+	}
+	if want := keyTypes()[key]; want != "" {
+		return fmt.Sprintf("key %q must be %s", key, want)
+	}
+	return fmt.Sprintf("key %q: %s", key, msg)
+}
+
+// keyTypes maps each berth.toml key to the kind of value it takes.
+func keyTypes() map[string]string {
+	names := map[reflect.Kind]string{reflect.Bool: "a boolean", reflect.String: "a string"}
+	t := reflect.TypeFor[Config]()
+	m := make(map[string]string, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		k := f.Type.Kind()
+		want := names[k]
+		if k == reflect.Slice && f.Type.Elem().Kind() == reflect.String {
+			want = "an array of strings"
+		}
+		m[f.Tag.Get("toml")] = want
+	}
+	return m
 }
 
 // ApplyEnv overlays the nerdctl/containerd environment variables on cfg.
@@ -126,8 +164,9 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 	set(&c.CNINetConfPath, "NETCONFPATH")
 	set(&c.DataRoot, "BERTH_DATA_ROOT")
 	set(&c.RunDir, "BERTH_RUN_DIR")
-	if v := getenv("BERTH_EXPERIMENTAL"); v == "1" || v == "true" {
-		c.Experimental = true
+	// Either way: BERTH_EXPERIMENTAL=0 turns off what berth.toml turned on.
+	if on, err := strconv.ParseBool(getenv("BERTH_EXPERIMENTAL")); err == nil {
+		c.Experimental = on
 	}
 }
 

@@ -20,13 +20,20 @@ func (d *Daemon) Serving(ctx context.Context) bool {
 	return serving(ctx, d.Socket())
 }
 
-func serving(ctx context.Context, socket string) bool {
-	// A cheap connect first: most calls find the engine up or the socket absent.
+func listening(socket string) bool {
 	conn, err := net.DialTimeout("unix", socket, time.Second)
 	if err != nil {
 		return false
 	}
 	conn.Close()
+	return true
+}
+
+func serving(ctx context.Context, socket string) bool {
+	// A cheap connect first: most calls find the engine up or the socket absent.
+	if !listening(socket) {
+		return false
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	c, err := client.New(socket, client.WithTimeout(time.Second))
@@ -56,7 +63,10 @@ func (d *Daemon) PrepareDirs() error {
 // otherwise starts `berth daemon` in its own session and waits for it. A lock
 // makes concurrent callers start one engine between them.
 func (d *Daemon) Start(ctx context.Context) error {
-	if d.Serving(ctx) {
+	// Something accepts on the socket: the caller's own client will find out
+	// whether it is a healthy engine. A second client just to ask would cost
+	// every command a few milliseconds.
+	if listening(d.Socket()) {
 		return nil
 	}
 	if err := d.PrepareDirs(); err != nil {

@@ -241,9 +241,10 @@ func (r *Registry) setupHtpasswd(cfg *configuration.Configuration) error {
 // Close stops the server, waits for it to return and removes the registry's files.
 func (r *Registry) Close() error {
 	r.closeOnce.Do(func() {
-		// Bounded because a client stuck mid-request must not hang the test
-		// binary; after the grace period connections are cut.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// Short: the engine's pull client keeps idle connections that never
+		// sent a request, and Shutdown would wait 5 s for each of them; what
+		// is still open after the grace period is cut.
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 		defer cancel()
 		// Our own client's connections go first: an HTTP/2 server otherwise
 		// waits a second for the client to answer its GOAWAY.
