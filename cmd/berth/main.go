@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/containerd/log"
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
@@ -70,6 +71,9 @@ containerd instead.`,
 		Version:           "",
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if g.Debug || g.DebugFull {
+				_ = log.SetLevel("debug")
+			}
 			return g.Finish()
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"github.com/containerd/errdefs"
+	"github.com/containerd/log"
 
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/daemon"
@@ -36,6 +37,7 @@ func Daemon(cfg *config.Config) *daemon.Daemon {
 // embedded engine it starts the engine first when nothing serves.
 func New(ctx context.Context, cfg *config.Config) (*client.Client, context.Context, error) {
 	addr := cfg.EngineAddress()
+	log.G(ctx).Debugf("engine address %s (berth's own engine: %v), namespace %s", addr, cfg.Embedded(), cfg.Namespace)
 	if cfg.Embedded() {
 		if err := Daemon(cfg).Start(ctx); err != nil {
 			return nil, ctx, connectError(addr, err)

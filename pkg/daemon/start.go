@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/log"
 )
 
 // Serving reports whether an engine answers on the socket.
@@ -86,11 +87,17 @@ func (d *Daemon) Start(ctx context.Context) error {
 		// give it the same deadline before calling it broken.
 		return d.waitReady(ctx, nil, pid)
 	}
+	log.G(ctx).Debugf("the engine is not serving on %s: starting it (log: %s)", d.Socket(), d.LogPath())
+	began := time.Now()
 	cmd, err := d.spawn()
 	if err != nil {
 		return err
 	}
-	return d.waitReady(ctx, cmd, 0)
+	if err := d.waitReady(ctx, cmd, 0); err != nil {
+		return err
+	}
+	log.G(ctx).Debugf("the engine serves after %s", time.Since(began).Round(time.Millisecond))
+	return nil
 }
 
 func (d *Daemon) spawn() (*exec.Cmd, error) {

@@ -295,3 +295,17 @@ func TestAddressNeverStartsOrStopsAnEngine(t *testing.T) {
 		t.Fatalf("version against an existing containerd:\n%s", r)
 	}
 }
+
+func TestDebugShowsTheEngineStart(t *testing.T) {
+	e := newEngine(t)
+	r := e.MustBerth(t, "--debug", "namespace", "ls", "-q")
+	for _, want := range []string{"level=debug", "berth's own engine: true", "starting it (log: " + filepath.Join(e.RunDir, "daemon.log"), "the engine serves after"} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("--debug output lacks %q:\n%s", want, r.Stderr)
+		}
+	}
+	r = e.MustBerth(t, "namespace", "ls", "-q")
+	if r.Stderr != "" {
+		t.Errorf("without --debug nothing goes to stderr:\n%s", r)
+	}
+}

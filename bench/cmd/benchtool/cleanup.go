@@ -10,6 +10,7 @@ import (
 
 // runCleanup stops the engines under the given dirs and removes everything
 // they left (shims, containers, mounts, files), as the integration tests do.
+// It finishes even after Ctrl-C: it is what runs because of one.
 func runCleanup(ctx context.Context, dirs []string) error {
 	var errs []error
 	for _, dir := range dirs {
@@ -18,7 +19,7 @@ func runCleanup(ctx context.Context, dirs []string) error {
 		}
 		e, err := testutil.PrepareEngine(dir)
 		if err == nil {
-			err = e.Close(ctx)
+			err = e.Close(context.WithoutCancel(ctx))
 		}
 		errs = append(errs, err)
 	}
