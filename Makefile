@@ -49,7 +49,7 @@ libexec/berth/ctr: go.mod go.sum
 
 $(CNI_BINS) &: go.mod go.sum
 	@mkdir -p libexec/berth
-	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w' -o libexec/berth/ \
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=$(CNI_VERSION)' -o libexec/berth/ \
 		$(addprefix github.com/containernetworking/plugins/plugins/,$(CNI_PLUGINS))
 
 # containerd finds the shim by this name on the engine's PATH; it is berth.

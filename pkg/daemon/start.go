@@ -127,8 +127,11 @@ func (d *Daemon) spawn() (*exec.Cmd, error) {
 	return cmd, nil
 }
 
+// startMarkerPrefix starts the line spawn writes to the log before each start.
+const startMarkerPrefix = "---- berth: engine start"
+
 func startMarker(t time.Time) string {
-	return "---- berth: engine start " + t.UTC().Format(time.RFC3339Nano)
+	return startMarkerPrefix + " " + t.UTC().Format(time.RFC3339Nano)
 }
 
 // waitReady polls the socket until the engine serves, the process exits, or
@@ -202,23 +205,42 @@ func (d *Daemon) startError(cause error) error {
 	return &StartError{Cause: cause, LogPath: d.LogPath(), Tail: d.LogTail(15)}
 }
 
-// LogTail returns the last n lines of the current start's part of the log.
+// LogTail returns the last n lines of the current start's part of the log:
+// the lines after the last start marker, or the whole log when it has none.
 func (d *Daemon) LogTail(n int) []string {
 	data, err := os.ReadFile(d.LogPath())
-	if err != nil {
+	if err != nil || n <= 0 {
 		return nil
 	}
-	if i := bytes.LastIndex(data, []byte("---- berth: engine start")); i >= 0 {
-		if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
-			data = data[i+j+1:]
+	if i := lastStartMarker(data); i >= 0 {
+		data = data[i:]
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			// The marker is the last line: this start has logged nothing yet.
+			return nil
 		}
+		data = data[j+1:]
 	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) == 1 && lines[0] == "" {
+	text := strings.TrimRight(string(data), "\n")
+	if text == "" {
 		return nil
 	}
+	lines := strings.Split(text, "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
 	return lines
+}
+
+// lastStartMarker is the offset of the last line that is a start marker, or
+// -1. Only a marker at the start of a line counts: the engine may log a line
+// that quotes one.
+func lastStartMarker(data []byte) int {
+	if i := bytes.LastIndex(data, []byte("\n"+startMarkerPrefix)); i >= 0 {
+		return i + 1
+	}
+	if bytes.HasPrefix(data, []byte(startMarkerPrefix)) {
+		return 0
+	}
+	return -1
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"text/template"
+	"unicode"
 )
 
 // Funcs are Docker's template functions.
@@ -25,27 +26,72 @@ func Funcs() template.FuncMap {
 			}
 			return strings.TrimSpace(b.String()), nil
 		},
-		"join":  strings.Join,
-		"split": strings.Split,
-		"upper": strings.ToUpper,
-		"lower": strings.ToLower,
-		"title": func(s string) string {
-			if s == "" {
-				return s
-			}
-			return strings.ToUpper(s[:1]) + s[1:]
-		},
-		"truncate": func(s string, n int) string {
-			if len(s) > n {
-				return s[:n]
-			}
-			return s
-		},
-		"pad": func(s string, before, after int) string {
-			return strings.Repeat(" ", before) + s + strings.Repeat(" ", after)
-		},
-		"println": func(args ...any) string { return fmt.Sprintln(args...) },
+		"join":     strings.Join,
+		"split":    strings.Split,
+		"upper":    strings.ToUpper,
+		"lower":    strings.ToLower,
+		"title":    title,
+		"truncate": truncate,
+		"pad":      pad,
 	}
+}
+
+// headerFuncs stand in for Funcs when a table template runs over the column
+// titles: as in Docker, a function leaves the title as it is, so that
+// {{truncate .ID 5}} or {{json .Labels}} is still headed "IMAGE ID" or "LABELS".
+func headerFuncs() template.FuncMap {
+	keep := func(v any, _ ...any) any { return v }
+	m := template.FuncMap{}
+	for name := range Funcs() {
+		m[name] = keep
+	}
+	return m
+}
+
+// title upper-cases the first letter of every word, as Docker's title
+// (strings.Title) does; the rest of each word is left alone.
+func title(s string) string {
+	prev := ' '
+	return strings.Map(func(r rune) rune {
+		startsWord := isWordSeparator(prev)
+		prev = r
+		if startsWord {
+			return unicode.ToTitle(r)
+		}
+		return r
+	}, s)
+}
+
+// isWordSeparator tells where a word ends for title: anything but a letter,
+// a digit or an underscore in ASCII; spaces only beyond it.
+func isWordSeparator(r rune) bool {
+	if r <= unicode.MaxASCII {
+		return !(r == '_' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return false
+	}
+	return unicode.IsSpace(r)
+}
+
+// truncate keeps the first n bytes of s.
+func truncate(s string, n int) string {
+	if n < 0 {
+		n = 0
+	}
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// pad surrounds s with spaces; an empty s stays empty, as in Docker, so that
+// a missing value does not leave a blank gap.
+func pad(s string, before, after int) string {
+	if s == "" {
+		return s
+	}
+	return strings.Repeat(" ", max(before, 0)) + s + strings.Repeat(" ", max(after, 0))
 }
 
 // Parse compiles a user's --format template with Docker's functions.
@@ -55,6 +101,15 @@ func Parse(format string) (*template.Template, error) {
 		return nil, fmt.Errorf("template parsing error: %w", err)
 	}
 	return t, nil
+}
+
+// execute runs t, with Docker's wording for a failure: Docker calls an error
+// while executing a template a "template parsing error" too.
+func execute(t *template.Template, w io.Writer, data any) error {
+	if err := t.Execute(w, data); err != nil {
+		return fmt.Errorf("template parsing error: %w", err)
+	}
+	return nil
 }
 
 // IsJSON reports a format that asks for one JSON object per item.
@@ -102,20 +157,11 @@ func (l List) Write(w io.Writer, items []any) error {
 	if table {
 		tw = tabwriter.NewWriter(w, 10, 1, 3, ' ', 0)
 		out = tw
-		// The header row runs the same template over the column titles; a
-		// field without a title prints empty rather than failing.
-		htmpl, err := template.New("").Funcs(Funcs()).Parse(format)
-		if err != nil {
-			return fmt.Errorf("template parsing error: %w", err)
-		}
-		if err := htmpl.Execute(out, l.Headers); err != nil {
-			return fmt.Errorf("template: %w", err)
-		}
-		fmt.Fprintln(out)
+		writeHeader(out, format, l.Headers)
 	}
 	for _, it := range items {
-		if err := tmpl.Execute(out, it); err != nil {
-			return fmt.Errorf("template: %w", err)
+		if err := execute(tmpl, out, it); err != nil {
+			return err
 		}
 		fmt.Fprintln(out)
 	}
@@ -123,6 +169,19 @@ func (l List) Write(w io.Writer, items []any) error {
 		return tw.Flush()
 	}
 	return nil
+}
+
+// writeHeader writes the header row: the same template over the column
+// titles. A field without a title prints empty, and a template that cannot
+// run over titles (say {{.Size.Bytes}}) leaves what it printed so far, as
+// Docker does: the rows below show the real error, if there is one.
+func writeHeader(w io.Writer, format string, headers map[string]string) {
+	var b bytes.Buffer
+	if t, err := template.New("").Funcs(headerFuncs()).Option("missingkey=zero").Parse(format); err == nil {
+		_ = t.Execute(&b, headers)
+	}
+	b.WriteString("\n")
+	_, _ = b.WriteTo(w)
 }
 
 // unescape turns the `\t` and `\n` a user types in a shell into real ones.
@@ -159,8 +218,8 @@ func Object(w io.Writer, format string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := tmpl.Execute(w, v); err != nil {
-		return fmt.Errorf("template: %w", err)
+	if err := execute(tmpl, w, v); err != nil {
+		return err
 	}
 	_, err = fmt.Fprintln(w)
 	return err

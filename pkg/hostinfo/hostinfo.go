@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,7 +52,8 @@ func MemTotal() int64 {
 
 // HumanBytes prints a size as Docker's info does (binary units).
 func HumanBytes(n int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	// Up to EiB: an int64 holds at most 8 EiB.
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
 	f := float64(n)
 	i := 0
 	for f >= 1024 && i < len(units)-1 {
@@ -93,26 +96,90 @@ func HasCapSysResource() bool {
 	return false
 }
 
-// Mirrors lists the mirror hosts configured for registry host in the first
-// hosts directory that has a hosts.toml for it.
+// Mirrors lists the mirror hosts configured for registry host, in the order
+// the registry client tries them (the order of the file), from the hosts.toml
+// that configures host: the first of hostsDirs with an entry for host, else
+// the first with a "_default" entry, as containerd looks them up.
 func Mirrors(hostsDirs []string, host string) []string {
-	for _, dir := range hostsDirs {
-		data, err := os.ReadFile(filepath.Join(dir, host, "hosts.toml"))
-		if err != nil {
+	path := hostsFile(hostsDirs, host)
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	// The file is checked whole first: the ordered walk below reads
+	// [host."..."] headers and host.* keys only.
+	var doc struct {
+		Host map[string]any `toml:"host"`
+	}
+	if toml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	out := hostKeysInOrder(data)
+	// Hosts given some other way (an inline table) follow, sorted.
+	var rest []string
+	for h := range doc.Host {
+		if !slices.Contains(out, h) {
+			rest = append(rest, h)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+// hostsFile is the hosts.toml that configures host, or "".
+func hostsFile(hostsDirs []string, host string) string {
+	names := []string{host}
+	if i := strings.LastIndex(host, ":"); i > 0 && !strings.HasSuffix(host, "]") {
+		// containerd's portable "host_port_" form comes first.
+		names = []string{host[:i] + "_" + host[i+1:] + "_", host}
+	}
+	for _, group := range [][]string{names, {"_default"}} {
+		for _, dir := range hostsDirs {
+			for _, name := range group {
+				p := filepath.Join(dir, name, "hosts.toml")
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+					return p
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// hostKeysInOrder returns the names under the "host" table of a TOML
+// document in the order they first appear. A map loses that order, and the
+// order is what decides which mirror is tried first.
+func hostKeysInOrder(data []byte) []string {
+	var p unstable.Parser
+	p.Reset(data)
+	var out, table []string
+	for p.NextExpression() {
+		e := p.Expression()
+		var key []string
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = keyParts(e)
+			key = table
+		case unstable.KeyValue:
+			key = append(slices.Clone(table), keyParts(e)...)
+		default:
 			continue
 		}
-		var doc struct {
-			Host map[string]any `toml:"host"`
+		if len(key) >= 2 && key[0] == "host" && !slices.Contains(out, key[1]) {
+			out = append(out, key[1])
 		}
-		if toml.Unmarshal(data, &doc) != nil {
-			return nil
-		}
-		var out []string
-		for h := range doc.Host {
-			out = append(out, h)
-		}
-		sort.Strings(out)
-		return out
 	}
-	return nil
+	return out
+}
+
+func keyParts(n *unstable.Node) []string {
+	var parts []string
+	it := n.Key()
+	for it.Next() {
+		parts = append(parts, string(it.Node().Data))
+	}
+	return parts
 }

@@ -16,7 +16,7 @@ var (
 	// RuncVersion is the runc module version the bundle was built with.
 	RuncVersion = ""
 	// CNIPluginsVersion is the CNI plugins module version of the bundle.
-	CNIPluginsVersion = ""
+	CNIPluginsVersion = "unknown"
 )
 
 // GoVersion is the Go toolchain berth was built with.

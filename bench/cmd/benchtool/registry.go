@@ -6,20 +6,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
+
+	"github.com/opencontainers/go-digest"
 
 	"github.com/berth-project/berth/pkg/testutil"
 )
 
 // runRegistry starts a plain-HTTP registry on loopback, pushes the large
-// image to it, prints "HOST DIGEST SECONDS" on one line and serves until
-// stdin is closed or a signal arrives. Tying its life to stdin means a bench
-// script that dies, however it dies, takes the registry with it.
+// image and the small ones to it, prints "HOST DIGEST SECONDS" on one line
+// (DIGEST is the large image's, "-" without one) and serves until stdin is
+// closed or a signal arrives. Tying its life to stdin means a bench script
+// that dies, however it dies, takes the registry with it.
 func runRegistry(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("registry", flag.ExitOnError)
-	mb := fs.Int("mb", 300, "size of the large image's data in MiB")
-	files := fs.Int("files", 2000, "number of files the data is spread over")
+	mb := fs.Int("mb", 300, "size of the large image's data in MiB; 0 pushes no large image")
+	files := fs.Int("files", 2000, "number of files the large image's data is spread over")
 	ref := fs.String("ref", "bench/large:latest", "repository:tag of the large image")
+	small := fs.Int("small", 0, "number of small busybox images pushed as bench/small:0..N-1")
 	_ = fs.Parse(args)
 
 	reg, err := testutil.StartRegistry(ctx, testutil.RegistryPlain)
@@ -28,11 +33,24 @@ func runRegistry(ctx context.Context, args []string) error {
 	}
 	defer reg.Close()
 	start := time.Now()
-	dgst, err := testutil.GenerateLargeImage(ctx, reg, *ref, *mb, *files)
-	if err != nil {
-		return fmt.Errorf("pushing the large image: %w", err)
+	var large digest.Digest = "-"
+	if *mb > 0 {
+		if large, err = testutil.GenerateLargeImage(ctx, reg, *ref, *mb, *files); err != nil {
+			return fmt.Errorf("pushing the large image: %w", err)
+		}
 	}
-	fmt.Printf("%s %s %.2f\n", reg.Host, dgst, time.Since(start).Seconds())
+	for i := range *small {
+		// A label per image gives each its own config, so its own image ID:
+		// `images` lists N images, not N names of one.
+		img, err := testutil.NewImage(testutil.WithLabels(map[string]string{"bench.index": strconv.Itoa(i)}))
+		if err != nil {
+			return err
+		}
+		if _, err := testutil.PushImage(ctx, reg, fmt.Sprintf("bench/small:%d", i), img); err != nil {
+			return fmt.Errorf("pushing small image %d: %w", i, err)
+		}
+	}
+	fmt.Printf("%s %s %.2f\n", reg.Host, large, time.Since(start).Seconds())
 
 	eof := make(chan struct{})
 	go func() {

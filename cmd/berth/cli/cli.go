@@ -3,13 +3,16 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 
+	"github.com/containerd/containerd/v2/client"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 )
 
@@ -133,4 +136,15 @@ func argError(cmd *cobra.Command, want string, n int) error {
 		want += "s"
 	}
 	return fmt.Errorf("%q requires %s.\nSee '%s --help'.\n\nUsage:  %s\n\n%s", cmd.CommandPath(), want, cmd.CommandPath(), cmd.UseLine(), cmd.Short)
+}
+
+// WithClient dials the engine g points at and runs fn with the client and a
+// context in g's namespace.
+func WithClient(cmd *cobra.Command, g *Globals, fn func(context.Context, *client.Client) error) error {
+	c, ctx, err := clientutil.New(cmd.Context(), &g.Config)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(ctx, c)
 }

@@ -2,14 +2,14 @@
 package namespace
 
 import (
-	"fmt"
-	"strings"
+	"context"
 
+	"github.com/containerd/containerd/v2/client"
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/cmd/namespace"
+	"github.com/berth-project/berth/pkg/opts"
 )
 
 // Commands returns the top-level commands of this group.
@@ -41,12 +41,9 @@ func newList(g *cli.Globals) *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return err
 			}
-			c, ctx, err := clientutil.New(cmd.Context(), &g.Config)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			return namespace.List(ctx, c, cmd.OutOrStdout(), o)
+			return cli.WithClient(cmd, g, func(ctx context.Context, c *client.Client) error {
+				return namespace.List(ctx, c, cmd.OutOrStdout(), o)
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&o.Quiet, "quiet", "q", false, "Only display namespace names")
@@ -62,20 +59,14 @@ func newCreate(g *cli.Globals) *cobra.Command {
 		Example: "  berth namespace create --label team=a build",
 		Args:    cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := namespace.CreateOptions{Labels: map[string]string{}}
-			for _, l := range labels {
-				k, v, _ := strings.Cut(l, "=")
-				if k == "" {
-					return fmt.Errorf("invalid label %q: the key must not be empty", l)
-				}
-				o.Labels[k] = v
-			}
-			c, ctx, err := clientutil.New(cmd.Context(), &g.Config)
+			labels, err := opts.ParseLabels(labels)
 			if err != nil {
 				return err
 			}
-			defer c.Close()
-			return namespace.Create(ctx, c, args[0], o)
+			o := namespace.CreateOptions{Labels: labels}
+			return cli.WithClient(cmd, g, func(ctx context.Context, c *client.Client) error {
+				return namespace.Create(ctx, c, args[0], o)
+			})
 		},
 	}
 	// A StringArray: a label value may contain commas.
@@ -91,12 +82,9 @@ func newRemove(g *cli.Globals) *cobra.Command {
 		Example: "  berth namespace rm build",
 		Args:    cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, ctx, err := clientutil.New(cmd.Context(), &g.Config)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			return namespace.Remove(ctx, c, cmd.OutOrStdout(), args)
+			return cli.WithClient(cmd, g, func(ctx context.Context, c *client.Client) error {
+				return namespace.Remove(ctx, c, cmd.OutOrStdout(), args)
+			})
 		},
 	}
 }
@@ -109,12 +97,9 @@ func newInspect(g *cli.Globals) *cobra.Command {
 		Example: "  berth namespace inspect default\n  berth namespace inspect --format '{{.Labels}}' default",
 		Args:    cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, ctx, err := clientutil.New(cmd.Context(), &g.Config)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			return namespace.Inspect(ctx, c, cmd.OutOrStdout(), args, format)
+			return cli.WithClient(cmd, g, func(ctx context.Context, c *client.Client) error {
+				return namespace.Inspect(ctx, c, cmd.OutOrStdout(), args, format)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Format the output using a Go template")

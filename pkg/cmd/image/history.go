@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/formatter"
 )
@@ -61,15 +60,11 @@ var historyEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // History prints the layers' history of an image, newest first.
 func History(ctx context.Context, cfg *config.Config, w io.Writer, o HistoryOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	img, _, err := st.lookup(o.Image)
 	if err != nil {
 		return err

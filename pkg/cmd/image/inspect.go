@@ -9,7 +9,6 @@ import (
 
 	"github.com/containerd/containerd/v2/core/content"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/formatter"
 )
@@ -89,15 +88,11 @@ type inspectMetadata struct {
 // Inspect prints images as `docker image inspect` does. The images found
 // are printed even when some are not; those fail the command.
 func Inspect(ctx context.Context, cfg *config.Config, w io.Writer, o InspectOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	var objs []any
 	var errs []error
 	for _, ref := range o.Images {

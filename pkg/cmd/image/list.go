@@ -12,7 +12,6 @@ import (
 	units "github.com/docker/go-units"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/formatter"
 )
@@ -88,15 +87,11 @@ const (
 
 // Images lists the images of the store as `docker images` does.
 func Images(ctx context.Context, cfg *config.Config, w io.Writer, o ImagesOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	if o.Repository != "" {
 		o.Filters.Add("reference", o.Repository)
 	}

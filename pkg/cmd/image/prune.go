@@ -12,7 +12,6 @@ import (
 	"github.com/containerd/containerd/v2/core/snapshots"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 )
 
@@ -63,15 +62,11 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 			return ErrCancelled
 		}
 	}
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	lines, reclaimed, err := st.prune(ctx, o)
 	if len(lines) > 0 {
 		fmt.Fprintf(out, "Deleted Images:\n%s\n\n", strings.Join(lines, "\n"))

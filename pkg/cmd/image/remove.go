@@ -10,7 +10,6 @@ import (
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 )
 
@@ -30,15 +29,11 @@ type RemoveOptions struct {
 // "Deleted:" lines. It goes on after an error; with Force, images that do
 // not exist are reported on errOut without failing the command.
 func Remove(ctx context.Context, cfg *config.Config, out, errOut io.Writer, o RemoveOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	users, err := st.users(ctx)
 	if err != nil {
 		return err

@@ -15,7 +15,6 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sys/unix"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	imgarchive "github.com/berth-project/berth/pkg/imgutil/archive"
 )
@@ -63,15 +62,11 @@ func Save(ctx context.Context, cfg *config.Config, stdout io.Writer, o SaveOptio
 	if o.Output == "" && storeIsTerminal(stdout) {
 		return errors.New("cowardly refusing to save to a terminal. Use the -o flag or redirect")
 	}
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	opts, err := st.exportOpts(ctx, o)
 	if err != nil {
 		return err
@@ -80,7 +75,7 @@ func Save(ctx context.Context, cfg *config.Config, stdout io.Writer, o SaveOptio
 		pr, pw := io.Pipe()
 		exported := make(chan error, 1)
 		go func() {
-			err := c.Export(ctx, pw, opts...)
+			err := st.client.Export(ctx, pw, opts...)
 			pw.CloseWithError(err)
 			exported <- err
 		}()

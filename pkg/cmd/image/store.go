@@ -19,6 +19,9 @@ import (
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/berth-project/berth/pkg/config"
 )
 
 // danglingPrefix names the records that keep an image without a name alive.
@@ -29,6 +32,22 @@ const danglingPrefix = "berth-dangling@"
 
 // localStore is the engine's image store as the image commands see it:
 // every record with Docker's view of it, read once per command.
+// openStore dials the engine and loads its images; close releases the client.
+func openStore(ctx context.Context, cfg *config.Config) (context.Context, *localStore, error) {
+	c, ctx, err := clientutil.New(ctx, cfg)
+	if err != nil {
+		return ctx, nil, err
+	}
+	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
+	if err != nil {
+		c.Close()
+		return ctx, nil, err
+	}
+	return ctx, st, nil
+}
+
+func (st *localStore) close() { st.client.Close() }
+
 type localStore struct {
 	client      *client.Client
 	cs          content.Store

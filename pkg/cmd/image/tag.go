@@ -10,7 +10,6 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/referenceutil"
 )
@@ -37,15 +36,11 @@ func (o *TagOptions) Validate() error {
 
 // Tag gives the image Source the name Target.
 func Tag(ctx context.Context, cfg *config.Config, o TagOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
+	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := newLocalStore(ctx, c, cfg.Snapshotter)
-	if err != nil {
-		return err
-	}
+	defer st.close()
 	img, _, err := st.lookup(o.Source)
 	if err != nil {
 		return err
