@@ -66,6 +66,15 @@ containerd instead.`,
 		Example: `  berth run --rm busybox echo hello
   berth pull alpine:3.20
   berth images`,
+		// An unknown command reaches root as an argument: root's
+		// TraverseChildren skips cobra's own check.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		Version:           "",

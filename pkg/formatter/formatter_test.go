@@ -47,8 +47,8 @@ func TestListWrite(t *testing.T) {
 				"2222222   b\n",
 		},
 		{
-			name: "a short column is padded to the minimum width of 10",
-			list: List{Format: `table {{.B}}\t{{.B}}`},
+			name:  "a short column is padded to the minimum width of 10",
+			list:  List{Format: `table {{.B}}\t{{.B}}`},
 			items: []any{row{B: "1"}},
 			want:  "B         B\n1         1\n",
 		},

@@ -2,24 +2,33 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/opencontainers/go-digest"
+	"golang.org/x/sys/unix"
 
 	"github.com/berth-project/berth/pkg/testutil"
 )
 
 // runRegistry starts a plain-HTTP registry on loopback, pushes the large
 // image and the small ones to it, prints "HOST DIGEST SECONDS" on one line
-// (DIGEST is the large image's, "-" without one) and serves until stdin is
-// closed or a signal arrives. Tying its life to stdin means a bench script
-// that dies, however it dies, takes the registry with it.
+// (DIGEST is the large image's, "-" without one) and serves until SIGTERM or
+// SIGINT. It also ends when the script that started it dies, however it dies
+// (even by SIGKILL, when its trap cannot run): it asks the kernel for SIGTERM
+// when its parent exits.
 func runRegistry(ctx context.Context, args []string) error {
+	ppid := os.Getppid()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGTERM), 0, 0, 0); err != nil {
+		return fmt.Errorf("asking for a signal when the parent exits: %w", err)
+	}
+	if os.Getppid() != ppid {
+		return errors.New("the script that started the registry has exited")
+	}
 	fs := flag.NewFlagSet("registry", flag.ExitOnError)
 	mb := fs.Int("mb", 300, "size of the large image's data in MiB; 0 pushes no large image")
 	files := fs.Int("files", 2000, "number of files the large image's data is spread over")
@@ -51,15 +60,6 @@ func runRegistry(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Printf("%s %s %.2f\n", reg.Host, large, time.Since(start).Seconds())
-
-	eof := make(chan struct{})
-	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		close(eof)
-	}()
-	select {
-	case <-eof:
-	case <-ctx.Done():
-	}
+	<-ctx.Done()
 	return nil
 }

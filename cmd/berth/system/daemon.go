@@ -16,6 +16,7 @@ func Commands(g *cli.Globals) []*cobra.Command {
 	sys := &cobra.Command{
 		Use:     "system",
 		Short:   "Manage berth and its engine",
+		Example: "  berth system info\n  berth system daemon status",
 		GroupID: "management",
 		Args:    cli.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
@@ -83,7 +84,8 @@ when the engine comes back (any berth command starts it).`,
 			return system.DaemonLogs(cmd.Context(), clientutil.Daemon(&g.Config), cmd.OutOrStdout(), logsOpts)
 		},
 	}
-	logs.Flags().IntVarP(&logsOpts.Tail, "tail", "n", 0, "Number of lines to show from the end (0 for all)")
+	// No -n: it is the global --namespace.
+	logs.Flags().IntVar(&logsOpts.Tail, "tail", 0, "Number of lines to show from the end (0 for all)")
 	cmd.AddCommand(status, stop, logs)
 	return cmd
 }
