@@ -228,8 +228,9 @@ rounds_table() {
 	done
 }
 
-# finish: prints this benchmark's section.
+# finish: prints this benchmark's section, unless bench/run prints the lot.
 finish() {
+	[ -z "${BENCH_UNDER_RUN:-}" ] || return 0
 	printf '\n'
 	cat "$OUT/$BENCH_NAME.md"
 	printf '\n'
