@@ -184,7 +184,10 @@ stat_minmax() {
 		END {printf "%s %s\n", lo, hi}' "$1"
 }
 
+# ratio A B prints A/B rounded for the tables; ratio_raw keeps the precision
+# that verdicts are taken on, so a rounded 1.00 cannot hide a 1.004.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else printf "%.2f\n", a / b}'; }
+ratio_raw() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else printf "%.6f\n", a / b}'; }
 
 # fmt_s and fmt_ms print seconds as "1.23 s" and "45.6 ms"; fmt_mb prints KiB
 # as decimal megabytes (10^6 bytes), the unit of the targets.

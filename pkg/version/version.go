@@ -22,12 +22,15 @@ var (
 // GoVersion is the Go toolchain berth was built with.
 var GoVersion = runtime.Version()
 
-// Runc asks the runc binary at path for its version line ("runc version 1.5.2").
-// It falls back to the stamped version when the binary does not answer.
+// Runc is the bundled runc's version: the one stamped at build time, which
+// is what make built into libexec, else what the binary at path says.
 func Runc(path string) string {
+	if RuncVersion != "" {
+		return strings.TrimPrefix(RuncVersion, "v")
+	}
 	out, err := exec.Command(path, "--version").Output()
 	if err != nil {
-		return RuncVersion
+		return "unknown"
 	}
 	first, _, _ := strings.Cut(string(out), "\n")
 	return strings.TrimSpace(strings.TrimPrefix(first, "runc version"))

@@ -2,7 +2,7 @@
 // parts that are awkward in bash or that need berth's own packages. The
 // scripts call one subcommand at a time:
 //
-//	benchtool registry [-mb 300] [-files 2000] [-ref bench/large:latest]
+//	benchtool registry [-mb 300] [-files 2000] [-ref bench/large:latest] [-small N]
 //	benchtool exec -o FILE -- CMD [ARG...]
 //	benchtool ready -dir ENGINEDIR -rounds N -o FILE
 //	benchtool rootfs -o DIR

@@ -147,7 +147,15 @@ func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdi
 		return startError(err)
 	}
 	close(created)
-	defer func() { _, _ = task.Delete(ctx, client.WithProcessKill) }()
+	exited := false
+	defer func() {
+		// Killing an exited task costs a runc call for nothing.
+		if exited {
+			_, _ = task.Delete(ctx)
+			return
+		}
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+	}()
 	statusC, err := task.Wait(ctx)
 	if err != nil {
 		return err
@@ -168,6 +176,7 @@ func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdi
 			if err != nil {
 				return err
 			}
+			exited = true
 			// Let the copy of the last output finish before returning.
 			if io := task.IO(); io != nil {
 				io.Wait()
