@@ -52,10 +52,12 @@ $(CNI_BINS) &: go.mod go.sum
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=$(CNI_VERSION)' -o libexec/berth/ \
 		$(addprefix github.com/containernetworking/plugins/plugins/,$(CNI_PLUGINS))
 
-# containerd finds the shim by this name on the engine's PATH; it is berth.
-libexec/berth/containerd-shim-runc-v2:
+# The shim runs once per container, so it is its own lean binary from the
+# pinned containerd (16 MiB RSS) rather than the multicall berth (34 MiB).
+libexec/berth/containerd-shim-runc-v2: go.mod go.sum
 	@mkdir -p libexec/berth
-	ln -sf ../../bin/berth $@
+	@rm -f $@
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w -X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)' -o $@ github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
 
 setup:
 	apt-get update -qq
@@ -89,8 +91,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/berth
 	install -m 0755 bin/berth $(DESTDIR)$(PREFIX)/bin/berth
-	install -m 0755 libexec/berth/runc libexec/berth/ctr $(CNI_BINS) $(DESTDIR)$(PREFIX)/libexec/berth/
-	ln -sf ../../bin/berth $(DESTDIR)$(PREFIX)/libexec/berth/containerd-shim-runc-v2
+	install -m 0755 libexec/berth/runc libexec/berth/ctr libexec/berth/containerd-shim-runc-v2 $(CNI_BINS) $(DESTDIR)$(PREFIX)/libexec/berth/
 
 clean:
 	rm -rf bin libexec

@@ -1,5 +1,5 @@
 // Command berth is a Docker-compatible command line for containerd that
-// carries its own engine. The binary is multicall: see dispatch.
+// carries its own engine: `berth daemon` is containerd linked in.
 package main
 
 import (
@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 
@@ -25,22 +23,7 @@ import (
 )
 
 func main() {
-	if isShim(os.Args) {
-		// containerd starts the shim by its link name and the shim re-executes
-		// itself through os.Executable, which names berth: both carry
-		// containerd's single-dash shim flags.
-		runShim()
-		return
-	}
 	os.Exit(runCLI())
-}
-
-// isShim tells a shim invocation from the CLI.
-func isShim(args []string) bool {
-	if filepath.Base(args[0]) == "containerd-shim-runc-v2" {
-		return true
-	}
-	return len(args) > 1 && slices.Contains(args[1:], "-namespace") && slices.Contains(args[1:], "-id")
 }
 
 func runCLI() int {

@@ -295,20 +295,3 @@ func TestExitStatusOfTree(t *testing.T) {
 		})
 	}
 }
-
-func TestIsShim(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want bool
-	}{
-		{[]string{"/usr/local/libexec/berth/containerd-shim-runc-v2", "-namespace", "default", "-address", "/run/berth/containerd.sock", "start"}, true},
-		{[]string{"/usr/local/bin/berth", "-namespace", "default", "-id", "abc", "start"}, true},
-		{[]string{"/usr/local/bin/berth", "-n", "default", "images"}, false},
-		{[]string{"/usr/local/bin/berth", "run", "--rm", "busybox", "sh", "-c", "echo -namespace"}, false},
-		{[]string{"/usr/local/bin/berth"}, false},
-	} {
-		if got := isShim(tc.args); got != tc.want {
-			t.Errorf("isShim(%q) = %v, want %v", tc.args, got, tc.want)
-		}
-	}
-}

@@ -13,9 +13,6 @@ var criPlugins = []string{
 	"io.containerd.cri.v1.images",
 	"io.containerd.cri.v1.runtime",
 	"io.containerd.podsandbox.controller.v1.podsandbox",
-	// The runc shim's task service is linked into berth for the shim; the
-	// engine itself has no use for it.
-	"io.containerd.ttrpc.v1.task",
 }
 
 // RenderConfig returns the containerd configuration for the engine described

@@ -99,7 +99,6 @@ func TestRenderConfig(t *testing.T) {
 				"io.containerd.cri.v1.images",
 				"io.containerd.cri.v1.runtime",
 				"io.containerd.podsandbox.controller.v1.podsandbox",
-				"io.containerd.ttrpc.v1.task",
 			})
 			check("grpc.address", cfg.GRPC.Address, "/run/berth-test/containerd.sock")
 			check("grpc.uid", cfg.GRPC.UID, os.Getuid())
