@@ -37,7 +37,7 @@ all: berth helpers
 berth:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '$(LDFLAGS)' -o bin/berth ./cmd/berth
 
-helpers: libexec/berth/runc libexec/berth/ctr $(CNI_BINS) libexec/berth/containerd-shim-runc-v2
+helpers: libexec/berth/runc libexec/berth/ctr $(CNI_BINS) libexec/berth/containerd-shim-runc-v2 libexec/berth/berth-logger libexec/berth/berth-init
 
 libexec/berth/runc: go.mod go.sum
 	@mkdir -p libexec/berth
@@ -58,6 +58,17 @@ libexec/berth/containerd-shim-runc-v2: go.mod go.sum
 	@mkdir -p libexec/berth
 	@rm -f $@
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w -X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)' -o $@ github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
+
+# The logger runs once per running container too: a small binary of its own
+# (standard library and pkg/logging only) rather than the multicall berth.
+libexec/berth/berth-logger: go.mod go.sum $(wildcard cmd/berth-logger/*.go pkg/logging/*.go)
+	@mkdir -p libexec/berth
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w' -o $@ ./cmd/berth-logger
+
+# The --init of containers: a tiny static PID 1, bind-mounted into them.
+libexec/berth/berth-init: go.mod go.sum $(wildcard cmd/berth-init/*.go)
+	@mkdir -p libexec/berth
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '-s -w' -o $@ ./cmd/berth-init
 
 setup:
 	apt-get update -qq
@@ -91,7 +102,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/berth
 	install -m 0755 bin/berth $(DESTDIR)$(PREFIX)/bin/berth
-	install -m 0755 libexec/berth/runc libexec/berth/ctr libexec/berth/containerd-shim-runc-v2 $(CNI_BINS) $(DESTDIR)$(PREFIX)/libexec/berth/
+	install -m 0755 libexec/berth/runc libexec/berth/ctr libexec/berth/containerd-shim-runc-v2 libexec/berth/berth-logger libexec/berth/berth-init $(CNI_BINS) $(DESTDIR)$(PREFIX)/libexec/berth/
 
 clean:
 	rm -rf bin libexec

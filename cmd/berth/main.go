@@ -15,10 +15,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
+	"github.com/berth-project/berth/cmd/berth/container"
 	"github.com/berth-project/berth/cmd/berth/image"
 	"github.com/berth-project/berth/cmd/berth/namespace"
 	"github.com/berth-project/berth/cmd/berth/registry"
-	"github.com/berth-project/berth/cmd/berth/run"
 	"github.com/berth-project/berth/cmd/berth/system"
 )
 
@@ -82,7 +82,7 @@ containerd instead.`,
 	root.AddCommand(image.Commands(g)...)
 	root.AddCommand(registry.Commands(g)...)
 	root.AddCommand(namespace.Commands(g)...)
-	root.AddCommand(run.Commands(g)...)
+	root.AddCommand(container.Commands(g)...)
 	return root
 }
 

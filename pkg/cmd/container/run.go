@@ -5,44 +5,27 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
-	"github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/pkg/cio"
-	"github.com/containerd/containerd/v2/pkg/oci"
-	"github.com/containerd/containerd/v2/plugins"
 	"github.com/containerd/errdefs"
 
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/cmd/image"
 	"github.com/berth-project/berth/pkg/config"
-	"github.com/berth-project/berth/pkg/referenceutil"
+	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/logging"
 )
-
-// RunOptions are the flags of `run` that this version supports.
-type RunOptions struct {
-	// Image is the image to run.
-	Image string
-	// Args replace the image's CMD when given.
-	Args []string
-	// Rm removes the container when it exits.
-	Rm bool
-	// Interactive keeps stdin open and connects it to the container.
-	Interactive bool
-	// Pull is the image pull policy: "missing", "always" or "never".
-	Pull string
-	// Quiet suppresses the pull output.
-	Quiet bool
-}
 
 // ExitError is a container's exit status, or 125/126/127 as Docker uses them.
 type ExitError struct {
@@ -59,76 +42,78 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
-// Validate checks the options before the engine is dialled.
-func (o *RunOptions) Validate() error {
-	if !o.Rm {
-		return errors.New("run without --rm is not supported yet: add --rm (the container is removed when it exits)")
-	}
-	switch o.Pull {
-	case "missing", "always", "never":
-	default:
-		return fmt.Errorf("invalid --pull %q: must be missing, always or never", o.Pull)
-	}
-	if _, err := referenceutil.Normalize(o.Image); err != nil {
-		return err
-	}
-	return nil
+// Streams are the caller's terminal or pipes.
+type Streams struct {
+	In       io.Reader
+	Out, Err io.Writer
 }
 
-// Run creates a container from the image, runs it attached to the caller's
-// stdout and stderr, removes it, and returns its exit status as *ExitError.
-func Run(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer, o RunOptions) error {
-	ref, err := referenceutil.Normalize(o.Image)
-	if err != nil {
-		return err
-	}
+// Run creates and starts a container. Detached, it prints the ID; attached,
+// it copies the container's output, forwards signals and returns the exit
+// status as *ExitError.
+func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) error {
 	c, ctx, err := clientutil.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	img, err := ensureImage(ctx, c, cfg, stderr, ref, o)
+	ctr, err := Create(ctx, c, cfg, s.Err, &o.CreateOptions)
 	if err != nil {
 		return err
-	}
-	if ok, err := img.IsUnpacked(ctx, cfg.Snapshotter); err != nil {
-		return err
-	} else if !ok {
-		if err := img.Unpack(ctx, cfg.Snapshotter); err != nil {
-			return fmt.Errorf("unpacking %s: %w", o.Image, err)
-		}
-	}
-	id, err := newID()
-	if err != nil {
-		return err
-	}
-	specOpts := []oci.SpecOpts{oci.WithImageConfig(img), oci.WithHostname(id[:12])}
-	if len(o.Args) > 0 {
-		specOpts = append(specOpts, oci.WithProcessArgs(o.Args...))
-	}
-	ctr, err := c.NewContainer(ctx, id,
-		client.WithImage(img),
-		client.WithSnapshotter(cfg.Snapshotter),
-		client.WithNewSnapshot(id, img),
-		client.WithRuntime(plugins.RuntimeRuncV2, &options.Options{
-			BinaryName: filepath.Join(config.LibexecDir(), "runc"),
-			Root:       filepath.Join(cfg.RunDir, "runc"),
-		}),
-		client.WithNewSpec(specOpts...),
-	)
-	if err != nil {
-		return fmt.Errorf("creating the container: %w", err)
 	}
 	// Clean-up must happen even when the user's Ctrl-C cancelled ctx.
 	cleanCtx := context.WithoutCancel(ctx)
-	defer func() { _ = ctr.Delete(cleanCtx, client.WithSnapshotCleanup) }()
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	meta, err := store.LoadMeta(ctr.ID())
+	if err != nil {
+		return err
+	}
+	uri, err := containerLogURI(cfg, ctr.ID(), meta)
+	if err != nil {
+		return err
+	}
+	if o.Detach {
+		if _, _, err := startTask(cleanCtx, cfg, ctr, logCreator(uri, o.TTY), uri); err != nil {
+			removeContainer(cleanCtx, cfg, ctr, meta.Name)
+			return err
+		}
+		fmt.Fprintln(s.Out, ctr.ID())
+		return nil
+	}
+	if o.Rm {
+		defer removeContainer(cleanCtx, cfg, ctr, meta.Name)
+	}
+	return runAttached(cleanCtx, cfg, ctr, s, o, uri)
+}
+
+// removeContainer deletes the container, its snapshot, its files and its name.
+func removeContainer(ctx context.Context, cfg *config.Config, ctr client.Container, name string) {
+	if task, err := ctr.Task(ctx, nil); err == nil {
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+	}
+	_ = ctr.Delete(ctx, client.WithSnapshotCleanup)
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	_ = store.ReleaseName(name, ctr.ID())
+	_ = store.RemoveContainer(ctr.ID())
+}
+
+// runAttached starts the task and connects the caller to it. Without -i and
+// -t the output goes through the container's logger, as for a detached
+// container, and the caller follows the log: `logs` works for attached runs
+// too, and stdout and stderr stay apart. With -i or -t the caller's streams
+// are wired to the task directly.
+func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, s Streams, o *RunOptions, uri *url.URL) error {
+	if !o.Interactive && !o.TTY {
+		task, statusC, err := startTask(ctx, cfg, ctr, logCreator(uri, false), uri)
+		if err != nil {
+			return err
+		}
+		return followAttached(ctx, cfg, ctr, task, statusC, s, o.SigProxy)
+	}
+	stdin := s.In
 	if !o.Interactive {
 		stdin = nil
 	}
-	return runTask(cleanCtx, ctr, cfg, stdin, stdout, stderr)
-}
-
-func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer) error {
 	var task client.Task
 	created := make(chan struct{})
 	if stdin != nil {
@@ -141,46 +126,71 @@ func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdi
 			}()
 		}}
 	}
-	task, err := ctr.NewTask(ctx, cio.NewCreator(cio.WithStreams(stdin, stdout, stderr),
-		cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo"))))
-	if err != nil {
-		return startError(err)
+	ioc := cio.NewCreator(cio.WithStreams(stdin, s.Out, s.Err), cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo")))
+	if o.TTY {
+		ioc = cio.NewCreator(cio.WithStreams(stdin, s.Out, nil), cio.WithTerminal, cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo")))
 	}
-	close(created)
-	exited := false
-	defer func() {
-		// Killing an exited task costs a runc call for nothing.
-		if exited {
-			_, _ = task.Delete(ctx)
-			return
-		}
-		_, _ = task.Delete(ctx, client.WithProcessKill)
-	}()
-	statusC, err := task.Wait(ctx)
+	task, statusC, err := startTask(ctx, cfg, ctr, ioc, nil)
 	if err != nil {
 		return err
 	}
-	if err := task.Start(ctx); err != nil {
-		return startError(err)
+	close(created)
+	if o.TTY {
+		restore := setupTerminal(ctx, task)
+		defer restore()
 	}
-	// Signals to the CLI go to the container, as docker's --sig-proxy does.
+	return waitAttached(ctx, cfg, ctr, task, statusC, o.SigProxy)
+}
+
+// followAttached prints the container's log as it is written until the
+// container exits, then returns its status.
+func followAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, s Streams, sigProxy bool) error {
+	var exited atomic.Bool
+	status := make(chan client.ExitStatus, 1)
+	go func() {
+		st := <-statusC
+		exited.Store(true)
+		status <- st
+	}()
+	readDone := make(chan error, 1)
+	go func() {
+		ro := logging.ReadOptions{Follow: true, Tail: -1}
+		readDone <- logging.Read(ctx, cfg.DataRoot, cfg.Namespace, ctr.ID(), ro, s.Out, s.Err, exited.Load)
+	}()
+	statusC2 := make(chan client.ExitStatus, 1)
+	go func() {
+		st := <-status
+		// The reader drains what the logger wrote before the exit.
+		<-readDone
+		statusC2 <- st
+	}()
+	return waitAttached(ctx, cfg, ctr, task, statusC2, sigProxy)
+}
+
+// waitAttached forwards signals until the task exits, then records the exit.
+func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, sigProxy bool) error {
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
-	defer signal.Stop(sigs)
+	if sigProxy {
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+		defer signal.Stop(sigs)
+	}
 	for {
 		select {
-		case s := <-sigs:
-			_ = task.Kill(ctx, s.(syscall.Signal))
+		case sig := <-sigs:
+			_ = task.Kill(ctx, sig.(syscall.Signal))
 		case st := <-statusC:
-			code, _, err := st.Result()
+			code, exitedAt, err := st.Result()
 			if err != nil {
 				return err
 			}
-			exited = true
 			// Let the copy of the last output finish before returning.
-			if io := task.IO(); io != nil {
-				io.Wait()
+			if tio := task.IO(); tio != nil {
+				tio.Wait()
 			}
+			recordExit(ctx, cfg, ctr.ID(), int(code), exitedAt)
+			// The stopped task is deleted so its shim does not linger; the
+			// exit status lives on in berth's metadata.
+			_, _ = task.Delete(ctx)
 			if code != 0 {
 				return &ExitError{Status: int(code)}
 			}
@@ -191,7 +201,7 @@ func runTask(ctx context.Context, ctr client.Container, cfg *config.Config, stdi
 
 // ensureImage returns the image to run, pulling it as the pull policy says.
 // Pull output goes to stderr so that the container's stdout stays its own.
-func ensureImage(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, ref string, o RunOptions) (client.Image, error) {
+func ensureImage(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, ref string, o *CreateOptions) (client.Image, error) {
 	if o.Pull != "always" {
 		img, err := c.GetImage(ctx, ref)
 		if err == nil || !errdefs.IsNotFound(err) {
@@ -207,10 +217,22 @@ func ensureImage(ctx context.Context, c *client.Client, cfg *config.Config, stde
 		out = io.Discard
 	}
 	popts := image.PullOptions{Quiet: o.Quiet, Unpack: true, Platforms: []string{}}
+	if o.Platform != "" {
+		popts.Platforms = []string{o.Platform}
+	}
 	if _, err := image.PullImage(ctx, c, cfg, out, stderr, o.Image, popts); err != nil {
 		return nil, err
 	}
-	return c.GetImage(ctx, ref)
+	img, err := c.GetImage(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := img.IsUnpacked(ctx, cfg.Snapshotter); err == nil && !ok {
+		if err := img.Unpack(ctx, cfg.Snapshotter); err != nil {
+			return nil, fmt.Errorf("unpacking %s: %w", o.Image, err)
+		}
+	}
+	return img, nil
 }
 
 // stdinCloser closes the task's stdin once the caller's stdin ends.

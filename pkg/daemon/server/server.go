@@ -35,5 +35,9 @@ func Run(ctx context.Context, d *daemon.Daemon, libexec string) error {
 	if err := os.Setenv("PATH", libexec+string(os.PathListSeparator)+os.Getenv("PATH")); err != nil {
 		return err
 	}
+	// The supervisor (health checks, start and exit records) lives as long
+	// as the engine: it must go on after the CLI that started a container exits.
+	stop := startSupervisor(ctx, d)
+	defer stop()
 	return command.App().Run(ctx, []string{"containerd", "--config", path})
 }

@@ -1,0 +1,187 @@
+package container
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/containerd/containerd/api/types/runc/options"
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/plugins"
+	"github.com/containerd/errdefs"
+
+	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/berth-project/berth/pkg/config"
+	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/opts"
+	"github.com/berth-project/berth/pkg/referenceutil"
+)
+
+// Create makes a container as `docker create` does and returns it. Nothing
+// is left behind when it fails: no container, no snapshot, no held name, no
+// state directory.
+func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, o *CreateOptions) (ctr client.Container, err error) {
+	if o.CIDFile != "" {
+		if _, err := os.Stat(o.CIDFile); err == nil {
+			return nil, fmt.Errorf("Container ID file found, make sure the other container isn't running or delete %s", o.CIDFile)
+		}
+	}
+	labels, err := o.userLabels()
+	if err != nil {
+		return nil, err
+	}
+	ref, err := referenceutil.Normalize(o.Image)
+	if err != nil {
+		return nil, err
+	}
+	img, err := ensureImage(ctx, c, cfg, stderr, ref, o)
+	if err != nil {
+		return nil, err
+	}
+	id, err := newID()
+	if err != nil {
+		return nil, err
+	}
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	name, err := reserveName(ctx, c, store, o.Name, id)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = store.ReleaseName(name, id)
+			_ = store.RemoveContainer(id)
+		}
+	}()
+	meta := &containerutil.Meta{Name: name, Created: time.Now().UTC(), Image: img.Target().Digest.String()}
+	if cd, cerr := img.Config(ctx); cerr == nil {
+		meta.Image = cd.Digest.String()
+	}
+	specOpts, err := specFor(ctx, o, img, id, meta)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range berthLabels(cfg, store, o, meta, id, name) {
+		labels[k] = v
+	}
+	meta.Config.Labels = containerutil.UserLabels(labels)
+	ctr, err = c.NewContainer(ctx, id,
+		client.WithImage(img),
+		client.WithSnapshotter(cfg.Snapshotter),
+		client.WithNewSnapshot(id, img),
+		client.WithRuntime(plugins.RuntimeRuncV2, runtimeOptions(cfg, o)),
+		client.WithNewSpec(specOpts...),
+		client.WithContainerLabels(labels),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("creating the container: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = ctr.Delete(context.WithoutCancel(ctx), client.WithSnapshotCleanup)
+		}
+	}()
+	if err = store.SaveMeta(id, meta); err != nil {
+		return nil, err
+	}
+	if o.CIDFile != "" {
+		if err = os.WriteFile(o.CIDFile, []byte(id), 0o644); err != nil {
+			return nil, fmt.Errorf("writing the container ID file: %w", err)
+		}
+	}
+	return ctr, nil
+}
+
+// userLabels merges --label-file and -l, refusing berth's and the engine's
+// own label namespaces.
+func (o *CreateOptions) userLabels() (map[string]string, error) {
+	fromFiles, err := readKVFiles(o.LabelFiles)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := opts.ParseLabels(append(fromFiles, o.Labels...))
+	if err != nil {
+		return nil, err
+	}
+	if err := containerutil.CheckUserLabels(labels); err != nil {
+		return nil, err
+	}
+	return labels, nil
+}
+
+// berthLabels are the labels berth itself puts on the container.
+func berthLabels(cfg *config.Config, store *containerutil.Store, o *CreateOptions, meta *containerutil.Meta, id, name string) map[string]string {
+	l := map[string]string{
+		containerutil.LabelName:     name,
+		containerutil.LabelHostname: meta.Config.Hostname,
+		containerutil.LabelImageRef: o.Image,
+		containerutil.LabelStateDir: store.ContainerDir(id),
+	}
+	if o.Rm {
+		l[containerutil.LabelAutoRemove] = "true"
+	}
+	if o.StopSignal != "" {
+		l[containerutil.LabelStopSignal] = o.StopSignal
+	}
+	if o.StopTimeout >= 0 {
+		l[containerutil.LabelStopTimeout] = fmt.Sprint(o.StopTimeout)
+	}
+	if lc, err := json.Marshal(meta.HostConfig.LogConfig); err == nil {
+		l[containerutil.LabelLogConfig] = string(lc)
+	}
+	for k, v := range restartLabels(meta.HostConfig.RestartPolicy) {
+		l[k] = v
+	}
+	return l
+}
+
+// runtimeOptions point the shim at the bundled runc and keep runc's state
+// under berth's run dir, apart from any other containerd on the host.
+func runtimeOptions(cfg *config.Config, o *CreateOptions) *options.Options {
+	return &options.Options{
+		BinaryName: filepath.Join(config.LibexecDir(), "runc"),
+		Root:       filepath.Join(cfg.RunDir, "runc"),
+	}
+}
+
+// reserveName claims the user's name, or a generated one, for id.
+func reserveName(ctx context.Context, c *client.Client, store *containerutil.Store, name, id string) (string, error) {
+	exists := func(holder string) (bool, error) {
+		_, err := c.LoadContainer(ctx, holder)
+		if errdefs.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if name != "" {
+		return name, store.ReserveName(name, id, exists)
+	}
+	for i := 0; ; i++ {
+		gen := generateName(i)
+		err := store.ReserveName(gen, id, exists)
+		var conflict *containerutil.ConflictError
+		if !errors.As(err, &conflict) || i > 50 {
+			return gen, err
+		}
+	}
+}
+
+// CreateCommand is `berth create`: it prints the new container's ID.
+func CreateCommand(ctx context.Context, cfg *config.Config, s Streams, o *CreateOptions) error {
+	c, ctx, err := clientutil.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctr, err := Create(ctx, c, cfg, s.Err, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.Out, ctr.ID())
+	return nil
+}

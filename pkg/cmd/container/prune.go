@@ -1,0 +1,137 @@
+package container
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/containerd/errdefs"
+	units "github.com/docker/go-units"
+
+	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/berth-project/berth/pkg/config"
+	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/opts"
+)
+
+// PruneOptions are the flags of `container prune`.
+type PruneOptions struct {
+	// Filters are until= and label= (label!=) values.
+	Filters opts.Filters
+	// Force skips the confirmation prompt (-f).
+	Force bool
+}
+
+// Validate checks the filters before the engine is dialed.
+func (o *PruneOptions) Validate() error {
+	if err := o.Filters.CheckKeys("until", "label", "label!"); err != nil {
+		return err
+	}
+	for _, v := range o.Filters.Get("until") {
+		if _, err := opts.ParseTimestamp(v, time.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ErrPruneCancelled is returned when the user declines the prompt. Docker
+// exits 0 and prints nothing more then; the command layer does the same.
+var ErrPruneCancelled = errors.New("container prune has been cancelled")
+
+const pruneWarning = `WARNING! This will remove all stopped containers.
+Are you sure you want to continue?`
+
+// Prune removes every container that is not running, after asking on out
+// and reading the answer from in as Docker does: anything but y or Y, end
+// of input included, declines. The space reclaimed is the removed
+// containers' writable layers.
+func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
+	if !o.Force {
+		ok, err := askConfirmation(ctx, in, out, pruneWarning)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrPruneCancelled
+		}
+	}
+	c, ctx, err := clientutil.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	recs, err := listRecords(ctx, c, store)
+	if err != nil {
+		return err
+	}
+	var until []time.Time
+	for _, v := range o.Filters.Get("until") {
+		t, err := opts.ParseTimestamp(v, time.Now())
+		if err != nil {
+			return err
+		}
+		until = append(until, t)
+	}
+	sz := newDiskSizer(c)
+	var deleted []string
+	var reclaimed int64
+	var errs []error
+	for _, r := range recs {
+		if r.state.Running || !o.Filters.MatchLabels(r.userLabels()) || !createdBeforeAll(r.created(), until) {
+			continue
+		}
+		sz.measure(ctx, r)
+		ctr, err := c.LoadContainer(ctx, r.info.ID)
+		if err == nil {
+			err = RemoveContainer(ctx, c, store, ctr, false)
+		}
+		var running *RunningError
+		if errors.As(err, &running) || errdefs.IsNotFound(err) {
+			continue // started or removed meanwhile: not ours to prune
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		deleted = append(deleted, r.info.ID)
+		reclaimed += r.sizeRw
+	}
+	if len(deleted) > 0 {
+		fmt.Fprintf(out, "Deleted Containers:\n%s\n\n", strings.Join(deleted, "\n"))
+	}
+	fmt.Fprintln(out, "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
+	return errors.Join(errs...)
+}
+
+func createdBeforeAll(created time.Time, until []time.Time) bool {
+	for _, t := range until {
+		if !created.Before(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// askConfirmation prints the question and waits for a line on in, or for the
+// context to end (Ctrl-C while the prompt waits).
+func askConfirmation(ctx context.Context, in io.Reader, out io.Writer, question string) (bool, error) {
+	fmt.Fprint(out, question+" [y/N] ")
+	answer := make(chan bool, 1)
+	go func() {
+		s := bufio.NewScanner(in)
+		answer <- s.Scan() && strings.EqualFold(strings.TrimSpace(s.Text()), "y")
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out)
+		return false, ctx.Err()
+	case ok := <-answer:
+		return ok, nil
+	}
+}

@@ -1,0 +1,105 @@
+package container
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/pkg/cio"
+	"github.com/containerd/errdefs"
+
+	"github.com/berth-project/berth/pkg/config"
+	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/logging"
+)
+
+// loggerPath is the logging binary the shim runs for each container.
+func loggerPath() string { return filepath.Join(config.LibexecDir(), "berth-logger") }
+
+// containerLogURI is the binary:// URI of the container's logger.
+func containerLogURI(cfg *config.Config, id string, meta *containerutil.Meta) (*url.URL, error) {
+	lc := logging.Config{Type: meta.HostConfig.LogConfig.Type, Config: meta.HostConfig.LogConfig.Config}
+	return logging.LogURI(loggerPath(), cfg.DataRoot, cfg.Namespace, id, lc)
+}
+
+// logCreator gives the task the logger as stdout and stderr; with a
+// terminal, the shim copies the console to the logger as well.
+func logCreator(uri *url.URL, terminal bool) cio.Creator {
+	return func(id string) (cio.IO, error) {
+		return &logIO{cfg: cio.Config{Stdout: uri.String(), Stderr: uri.String(), Terminal: terminal}}, nil
+	}
+}
+
+// logIO is a task IO that is only a log URI: nothing to copy on this side.
+type logIO struct{ cfg cio.Config }
+
+func (l *logIO) Config() cio.Config { return l.cfg }
+func (l *logIO) Cancel()            {}
+func (l *logIO) Wait()              {}
+func (l *logIO) Close() error       { return nil }
+
+// startTask creates the container's task with the IO the caller chose,
+// records the start in berth's metadata and the restart monitor's labels,
+// and starts it. A stopped task of an earlier run is deleted first.
+func startTask(ctx context.Context, cfg *config.Config, ctr client.Container, ioc cio.Creator, logURI *url.URL) (client.Task, <-chan client.ExitStatus, error) {
+	if old, err := ctr.Task(ctx, nil); err == nil {
+		if st, err := old.Status(ctx); err == nil && st.Status == client.Running {
+			return nil, nil, fmt.Errorf("container %s is already running", ctr.ID())
+		}
+		if _, err := old.Delete(ctx); err != nil && !errdefs.IsNotFound(err) {
+			return nil, nil, err
+		}
+	}
+	task, err := ctr.NewTask(ctx, ioc)
+	if err != nil {
+		return nil, nil, startError(err)
+	}
+	statusC, err := task.Wait(ctx)
+	if err != nil {
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+		return nil, nil, err
+	}
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	if err := store.UpdateMeta(ctr.ID(), func(m *containerutil.Meta) error {
+		m.State.StartedAt = time.Now().UTC()
+		m.State.StoppedByUser = false
+		m.State.Error = ""
+		return nil
+	}); err != nil {
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+		return nil, nil, err
+	}
+	if err := markRunning(ctx, ctr, logURI); err != nil {
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+		return nil, nil, err
+	}
+	if err := task.Start(ctx); err != nil {
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+		return nil, nil, startError(err)
+	}
+	return task, statusC, nil
+}
+
+// markRunning tells the restart monitor the container is meant to run, and
+// which logger to give it when the monitor starts it again.
+func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL) error {
+	labels, err := ctr.Labels(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := labels[containerutil.RestartPolicyLabel]; !ok {
+		return nil
+	}
+	set := map[string]string{
+		containerutil.RestartStatusLabel:  string(client.Running),
+		containerutil.RestartExplicitStop: "false",
+	}
+	if logURI != nil {
+		set[containerutil.RestartLogURILabel] = logURI.String()
+	}
+	_, err = ctr.SetLabels(ctx, set)
+	return err
+}
