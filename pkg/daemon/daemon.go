@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
+
+	"github.com/berth-project/berth/pkg/config"
 )
 
 // Daemon describes one embedded engine: where it keeps its data and where it
@@ -36,7 +38,7 @@ func WithDataRoot(dir string) Opt { return func(d *Daemon) { d.dataRoot = dir } 
 // WithRunDir sets the directory of the socket, state, lock and log.
 func WithRunDir(dir string) Opt { return func(d *Daemon) { d.runDir = dir } }
 
-// WithBinary sets the berth binary that runs `berth daemon`.
+// WithBinary sets the engine binary (berth-engine).
 func WithBinary(path string) Opt { return func(d *Daemon) { d.binary = path } }
 
 // WithArgs adds global flags passed to `berth daemon` when it is started.
@@ -72,11 +74,25 @@ func New(opts ...Opt) *Daemon {
 		o(d)
 	}
 	if d.binary == "" {
-		if exe, err := os.Executable(); err == nil {
-			d.binary = exe
-		}
+		d.binary = EngineBinary()
 	}
 	return d
+}
+
+// EngineBinary is the bundled engine, libexec/berth/berth-engine.
+func EngineBinary() string { return filepath.Join(config.LibexecDir(), "berth-engine") }
+
+// Binary is the engine binary this Daemon starts.
+func (d *Daemon) Binary() string { return d.binary }
+
+// Args are the flags the engine is started with.
+func (d *Daemon) Args() []string {
+	args := []string{"--data-root", d.dataRoot, "--run-dir", d.runDir, "--snapshotter", d.snapshotter}
+	args = append(args, d.args...)
+	if d.debug {
+		args = append(args, "--debug-full")
+	}
+	return args
 }
 
 // Socket is the engine's gRPC socket.

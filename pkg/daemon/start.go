@@ -108,12 +108,7 @@ func (d *Daemon) spawn() (*exec.Cmd, error) {
 	defer logf.Close()
 	// Mark where this start begins, so an error shows this start's lines only.
 	fmt.Fprintf(logf, "%s\n", startMarker(time.Now()))
-	args := append([]string{"daemon", "--data-root", d.dataRoot, "--run-dir", d.runDir,
-		"--snapshotter", d.snapshotter}, d.args...)
-	if d.debug {
-		args = append(args, "--debug-full")
-	}
-	cmd := exec.Command(d.binary, args...)
+	cmd := exec.Command(d.binary, d.Args()...)
 	cmd.Stdout = logf
 	cmd.Stderr = logf
 	cmd.Dir = "/"

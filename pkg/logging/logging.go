@@ -10,8 +10,11 @@
 // The json-file and local drivers write Docker's json-file format to
 // LogPath (<data-root>/<namespace>/containers/<id>/<id>-json.log), rotated to
 // <id>-json.log.1, .2, ... (.N.gz when compressed); Read serves `logs` and
-// attached runs from those files. syslog and journald send the lines away and
-// cannot be read back; none discards them.
+// attached runs from those files. Unlike Docker's json-file, every log is
+// capped by default (DefaultMaxSize, DefaultMaxFile); local is the same
+// storage with compression on by default (Docker's local driver has its own
+// binary format and the same defaults). syslog and journald send the lines
+// away and cannot be read back; none runs no logger at all.
 package logging
 
 import (

@@ -88,7 +88,8 @@ func PrepareEngine(dir string) (*Engine, error) {
 	if err := os.WriteFile(filepath.Join(dir, "berth.toml"), nil, 0o600); err != nil {
 		return nil, err
 	}
-	e.Daemon = daemon.New(daemon.WithBinary(bin), daemon.WithDataRoot(e.DataRoot),
+	engineBin := filepath.Join(filepath.Dir(filepath.Dir(bin)), "libexec", "berth", "berth-engine")
+	e.Daemon = daemon.New(daemon.WithBinary(engineBin), daemon.WithDataRoot(e.DataRoot),
 		daemon.WithRunDir(e.RunDir), daemon.WithDebug(os.Getenv("BERTH_TEST_DEBUG") != ""))
 	return e, nil
 }

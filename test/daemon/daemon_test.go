@@ -49,7 +49,7 @@ func enginePIDs(t *testing.T, dataRoot string) []string {
 			continue
 		}
 		args := strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")
-		if len(args) > 3 && args[1] == "daemon" && strings.Contains(string(data), "\x00"+dataRoot+"\x00") {
+		if len(args) > 3 && filepath.Base(args[0]) == "berth-engine" && strings.Contains(string(data), "\x00"+dataRoot+"\x00") {
 			pids = append(pids, filepath.Base(filepath.Dir(p)))
 		}
 	}

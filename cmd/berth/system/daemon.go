@@ -7,8 +7,6 @@ import (
 	"github.com/berth-project/berth/cmd/berth/cli"
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/cmd/system"
-	"github.com/berth-project/berth/pkg/config"
-	"github.com/berth-project/berth/pkg/daemon/server"
 )
 
 // Commands returns the top-level commands of this group.
@@ -41,7 +39,7 @@ debugging.`,
 			if !g.Embedded() {
 				return errAddress(g)
 			}
-			return server.Run(cmd.Context(), clientutil.Daemon(&g.Config), config.LibexecDir())
+			return system.DaemonForeground(clientutil.Daemon(&g.Config))
 		},
 	}
 	var statusOpts system.DaemonStatusOptions

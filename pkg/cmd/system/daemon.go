@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/berth-project/berth/pkg/daemon"
@@ -78,4 +79,14 @@ func DaemonLogs(_ context.Context, d *daemon.Daemon, w io.Writer, o DaemonLogsOp
 	}
 	_, err = io.WriteString(w, strings.Join(lines, ""))
 	return err
+}
+
+// DaemonForeground replaces this process with the engine, so that a
+// supervisor that started `berth daemon` supervises the engine itself.
+func DaemonForeground(d *daemon.Daemon) error {
+	bin := d.Binary()
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("the engine binary %s is missing (reinstall berth): %w", bin, err)
+	}
+	return syscall.Exec(bin, append([]string{bin}, d.Args()...), os.Environ())
 }
