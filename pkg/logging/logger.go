@@ -245,3 +245,13 @@ func (p *pipeReader) run() {
 		return
 	}
 }
+
+// SpecFor is the LoggerSpec of container id with configuration c, for a
+// logger run in-process: an attached `run` logs its container's output from
+// the CLI that already copies it to the terminal.
+func SpecFor(dataRoot, namespace, id string, c Config) (LoggerSpec, error) {
+	s := LoggerSpec{DataRoot: dataRoot, Namespace: namespace, ID: id}
+	var err error
+	s.opts, err = parseOptions(c)
+	return s, err
+}

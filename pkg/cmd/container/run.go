@@ -7,13 +7,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/containerd/containerd/v2/client"
@@ -83,7 +81,7 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 	if o.Rm {
 		defer removeContainer(cleanCtx, cfg, ctr, meta.Name)
 	}
-	return runAttached(cleanCtx, cfg, ctr, s, o, uri)
+	return runAttached(cleanCtx, cfg, ctr, s, o, meta)
 }
 
 // removeContainer deletes the container, its snapshot, its files and its name.
@@ -97,19 +95,11 @@ func removeContainer(ctx context.Context, cfg *config.Config, ctr client.Contain
 	_ = store.RemoveContainer(ctr.ID())
 }
 
-// runAttached starts the task and connects the caller to it. Without -i and
-// -t the output goes through the container's logger, as for a detached
-// container, and the caller follows the log: `logs` works for attached runs
-// too, and stdout and stderr stay apart. With -i or -t the caller's streams
-// are wired to the task directly.
-func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, s Streams, o *RunOptions, uri *url.URL) error {
-	if !o.Interactive && !o.TTY {
-		task, statusC, err := startTask(ctx, cfg, ctr, logCreator(uri, false), uri)
-		if err != nil {
-			return err
-		}
-		return followAttached(ctx, cfg, ctr, task, statusC, s, o.SigProxy)
-	}
+// runAttached starts the task with the caller's streams wired to it
+// through FIFOs, as ctr does (no logger process to start), and logs the
+// output from here with the container's log driver, so that `logs` works for
+// attached runs too, with stdout and stderr apart.
+func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, s Streams, o *RunOptions, meta *containerutil.Meta) error {
 	stdin := s.In
 	if !o.Interactive {
 		stdin = nil
@@ -126,9 +116,15 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 			}()
 		}}
 	}
-	ioc := cio.NewCreator(cio.WithStreams(stdin, s.Out, s.Err), cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo")))
+	tee, err := startTee(cfg, ctr.ID(), meta, s)
+	if err != nil {
+		return err
+	}
+	defer tee.close()
+	fifos := cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo"))
+	ioc := cio.NewCreator(cio.WithStreams(stdin, tee.out, tee.err), fifos)
 	if o.TTY {
-		ioc = cio.NewCreator(cio.WithStreams(stdin, s.Out, nil), cio.WithTerminal, cio.WithFIFODir(filepath.Join(cfg.RunDir, "fifo")))
+		ioc = cio.NewCreator(cio.WithStreams(stdin, tee.out, nil), cio.WithTerminal, fifos)
 	}
 	task, statusC, err := startTask(ctx, cfg, ctr, ioc, nil)
 	if err != nil {
@@ -142,29 +138,50 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 	return waitAttached(ctx, cfg, ctr, task, statusC, o.SigProxy)
 }
 
-// followAttached prints the container's log as it is written until the
-// container exits, then returns its status.
-func followAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, s Streams, sigProxy bool) error {
-	var exited atomic.Bool
-	status := make(chan client.ExitStatus, 1)
+// tee copies the container's output to the caller and to its log.
+type tee struct {
+	out, err   io.Writer
+	outW, errW *os.File
+	done       chan struct{}
+}
+
+func startTee(cfg *config.Config, id string, meta *containerutil.Meta, s Streams) (*tee, error) {
+	lc := logging.Config{Type: meta.HostConfig.LogConfig.Type, Config: meta.HostConfig.LogConfig.Config}
+	if lc.Type == logging.None {
+		return &tee{out: s.Out, err: s.Err}, nil
+	}
+	spec, err := logging.SpecFor(cfg.DataRoot, cfg.Namespace, id, lc)
+	if err != nil {
+		return nil, err
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	t := &tee{out: io.MultiWriter(s.Out, outW), err: io.MultiWriter(s.Err, errW), outW: outW, errW: errW, done: make(chan struct{})}
 	go func() {
-		st := <-statusC
-		exited.Store(true)
-		status <- st
+		defer close(t.done)
+		_ = logging.RunLogger(spec, outR, errR, nil, nil, io.Discard)
+		outR.Close()
+		errR.Close()
 	}()
-	readDone := make(chan error, 1)
-	go func() {
-		ro := logging.ReadOptions{Follow: true, Tail: -1}
-		readDone <- logging.Read(ctx, cfg.DataRoot, cfg.Namespace, ctr.ID(), ro, s.Out, s.Err, exited.Load)
-	}()
-	statusC2 := make(chan client.ExitStatus, 1)
-	go func() {
-		st := <-status
-		// The reader drains what the logger wrote before the exit.
-		<-readDone
-		statusC2 <- st
-	}()
-	return waitAttached(ctx, cfg, ctr, task, statusC2, sigProxy)
+	return t, nil
+}
+
+// close ends the log once the container's output is copied.
+func (t *tee) close() {
+	if t.done == nil {
+		return
+	}
+	t.outW.Close()
+	t.errW.Close()
+	<-t.done
 }
 
 // waitAttached forwards signals until the task exits, then records the exit.

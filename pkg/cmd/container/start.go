@@ -27,7 +27,11 @@ func containerLogURI(cfg *config.Config, id string, meta *containerutil.Meta) (*
 
 // logCreator gives the task the logger as stdout and stderr; with a
 // terminal, the shim copies the console to the logger as well.
+// A nil URI is the "none" driver: no logger, output discarded.
 func logCreator(uri *url.URL, terminal bool) cio.Creator {
+	if uri == nil {
+		return cio.NullIO
+	}
 	return func(id string) (cio.IO, error) {
 		return &logIO{cfg: cio.Config{Stdout: uri.String(), Stderr: uri.String(), Terminal: terminal}}, nil
 	}
