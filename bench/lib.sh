@@ -23,6 +23,16 @@ QUICK_ROUNDS=${QUICK_ROUNDS:-20}
 LARGE_MB=${LARGE_MB:-300}
 LARGE_FILES=${LARGE_FILES:-2000}
 SMALL_IMAGES=${SMALL_IMAGES:-20}
+# The container benchmarks (issue 3): rounds of run --rm, run -d/rm -f
+# cycles, detached containers measured for memory, start/stop cycles of the
+# engine growth check.
+RUN_ROUNDS=${RUN_ROUNDS:-30}
+DETACHED_CYCLES=${DETACHED_CYCLES:-20}
+MEM_CONTAINERS=${MEM_CONTAINERS:-10}
+GROWTH_CYCLES=${GROWTH_CYCLES:-100}
+# The image every container benchmark runs: busybox from the host's
+# busybox-static, as the integration tests build it, loaded (not pulled).
+BUSYBOX_IMG=berth.local/busybox:bench
 
 # The engines must see only what the bench gives them, not the caller's
 # engine address, namespace or config.
@@ -121,6 +131,26 @@ timed() {
 	"$TOOL" exec -o "$file" -- "$@" </dev/null
 }
 
+# busybox_load DIR NS: loads BUSYBOX_IMG into namespace NS of the engine in
+# DIR. The image archive is built once per WORK (bench/run shares it).
+busybox_load() {
+	if [ ! -s "$WORK/busybox.tar" ]; then
+		(cd "$REPO" && go run ./test/cmd/mkbusybox -o "$WORK/busybox.tar.tmp" -t "$BUSYBOX_IMG") ||
+			die "mkbusybox failed"
+		mv "$WORK/busybox.tar.tmp" "$WORK/busybox.tar"
+	fi
+	in_engine "$1" "$BERTH" -n "$2" load -q -i "$WORK/busybox.tar" >>"$OUT/$BENCH_NAME.log" 2>&1 ||
+		die "berth load failed (see $OUT/$BENCH_NAME.log)"
+}
+
+# ns_cgroups_cleanup NS: the engine puts containers in the cgroup /NS/ID and
+# leaves the /NS parent behind; it is removed at exit (empty, or rmdir fails).
+ns_cgroups_cleanup() {
+	local q
+	q=$(printf '%q' "$1")
+	CLEANUP_HOOKS+=("rmdir /sys/fs/cgroup/*/$q /sys/fs/cgroup/$q 2>/dev/null")
+}
+
 # registry_need large|small: makes sure REG_HOST serves what the caller needs,
 # starting a registry of this script's own when bench/run did not.
 registry_need() {
@@ -178,6 +208,17 @@ stat_median() {
 		if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2] + v[NR/2+1]) / 2 }'
 }
 
+# stat_p95 FILE [COL]: the 95th percentile of column COL, nearest rank (of 30
+# rounds, the 29th smallest).
+stat_p95() {
+	sort -g -k"${2:-1},${2:-1}" "$1" | awk -v c="${2:-1}" '{v[NR]=$c} END {
+		if (NR == 0) { print "nan"; exit }
+		i = int(0.95 * NR); if (i < 0.95 * NR) i++; print v[i] }'
+}
+
+# stat_sum FILE [COL]: the sum of column COL.
+stat_sum() { awk -v c="${2:-1}" '{s += $c} END {printf "%.6f\n", s}' "$1"; }
+
 # stat_minmax FILE [COL]: "min-max" of column COL.
 stat_minmax() {
 	awk -v c="${2:-1}" 'NR == 1 {lo = hi = $c} {if ($c < lo) lo = $c; if ($c > hi) hi = $c}
@@ -194,6 +235,10 @@ ratio_raw() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else prin
 fmt_s() { awk -v v="$1" 'BEGIN {printf "%.2f s\n", v}'; }
 fmt_ms() { awk -v v="$1" 'BEGIN {printf "%.1f ms\n", v * 1000}'; }
 fmt_mb() { awk -v v="$1" 'BEGIN {printf "%.1f MB\n", v * 1024 / 1e6}'; }
+# fmt_mib prints KiB as MiB, the unit of issue 3's memory targets.
+fmt_mib() { awk -v v="$1" 'BEGIN {printf "%.1f MiB\n", v / 1024}'; }
+# kib_mib prints KiB as a bare MiB figure for verdicts.
+kib_mib() { awk -v v="$1" 'BEGIN {printf "%.3f\n", v / 1024}'; }
 
 # verdict VALUE OP LIMIT: "ok" or "MISSED".
 verdict() {

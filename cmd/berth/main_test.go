@@ -277,7 +277,7 @@ func TestExitStatusOfTree(t *testing.T) {
 		{[]string{"history", "--human=maybe", "busybox"}, "berth: invalid argument \"maybe\" for \"-H, --human\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'berth history --help'.\n"},
 		{[]string{"--cgroup-manager", "bogus", "images"}, "berth: invalid --cgroup-manager \"bogus\": must be cgroupfs, systemd or none\n"},
 		{[]string{"tag", "busybox"}, "berth: \"berth tag\" requires exactly 2 arguments.\nSee 'berth tag --help'.\n\nUsage:  berth tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG] [flags]\n\nCreate a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"},
-		{[]string{"run", "busybox"}, "berth: run without --rm is not supported yet: add --rm (the container is removed when it exits)\n"},
+		{[]string{"run", "--restart", "sometimes", "busybox"}, "berth: invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'\n"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			root := testRoot()

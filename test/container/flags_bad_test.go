@@ -3,6 +3,7 @@ package container_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -21,9 +22,10 @@ type flagsBadCase struct {
 func flagErr(msg string) string  { return "berth: " + msg + "\nSee 'berth run --help'.\n" }
 func plainErr(msg string) string { return "berth: " + msg + "\n" }
 
-func TestFlagsBadInputLeavesNothing(t *testing.T) {
+// badCases are refusals that hold on every host.
+func badCases() []flagsBadCase {
 	cpus := runtime.NumCPU()
-	cases := []flagsBadCase{
+	return []flagsBadCase{
 		{[]string{"--memory", "1q"}, flagErr(`invalid argument "1q" for "-m, --memory" flag: invalid suffix: 'q'`)},
 		{[]string{"-m", "x"}, flagErr(`invalid argument "x" for "-m, --memory" flag: invalid size: 'x'`)},
 		{[]string{"--memory-swap", "-2"}, flagErr(`invalid argument "-2" for "--memory-swap" flag: invalid size: '-2'`)},
@@ -77,7 +79,10 @@ func TestFlagsBadInputLeavesNothing(t *testing.T) {
 		{[]string{"-v", "/tmp:/tmp"}, plainErr("--volume is not supported yet (volumes come with a later release)")},
 		{[]string{"--mount", "type=tmpfs,dst=/x"}, plainErr("--mount is not supported yet (volumes come with a later release)")},
 	}
-	cases = append(cases, hostBadCases(t)...)
+}
+
+func TestFlagsBadInputLeavesNothing(t *testing.T) {
+	cases := append(badCases(), hostBadCases(t)...)
 	img := loadBusybox(t)
 	before := containerIDs(t)
 	for _, c := range cases {
@@ -107,6 +112,14 @@ func hostBadCases(t *testing.T) []flagsBadCase {
 	if _, err := os.Stat("/sys/kernel/security/apparmor"); err != nil {
 		cases = append(cases, flagsBadCase{[]string{"--security-opt", "apparmor=docker-default"},
 			plainErr("--security-opt apparmor=docker-default cannot be honoured: AppArmor is not enabled on this host (/sys/kernel/security/apparmor is missing)")})
+	}
+	if _, err := exec.LookPath("crun"); err != nil {
+		cases = append(cases, flagsBadCase{[]string{"--runtime", "crun"},
+			plainErr("unknown or invalid runtime name: crun (crun is not installed: it was not found in $PATH)")})
+	}
+	if _, err := os.Stat("/run/systemd/journal/socket"); err != nil {
+		cases = append(cases, flagsBadCase{[]string{"--log-driver", "journald"},
+			plainErr("journald logging driver is not available: this host has no systemd journal (/run/systemd/journal/socket is missing); use --log-driver json-file or syslog")})
 	}
 	if !hostLacksCapSysResource() {
 		return cases

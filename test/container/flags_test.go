@@ -121,6 +121,8 @@ func TestFlagsSecurityOpt(t *testing.T) {
 	}
 	flagsExpect(t, []string{"--security-opt", "seccomp=" + profile}, "mkdir /tmp/d 2>&1; touch /tmp/f && echo touched",
 		"mkdir: can't create directory '/tmp/d': Operation not permitted", "touched")
+	// Unconfined is what every container is on a host without AppArmor.
+	flagsExpect(t, []string{"--security-opt", "apparmor=unconfined"}, "echo ok", "ok")
 	flagsExpect(t, []string{"--security-opt", "systempaths=unconfined"}, "grep -c ' /proc/sys ' /proc/mounts || true", "0")
 	flagsExpect(t, nil, "grep -c ' /proc/sys ' /proc/mounts", "1")
 }

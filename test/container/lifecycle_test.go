@@ -232,7 +232,7 @@ func TestLifecycleUnknownContainerChangesNothing(t *testing.T) {
 }
 
 func TestTopShowsTheContainersProcesses(t *testing.T) {
-	lcRunD(t, "lc-top", nil, "sh", "-c", "sleep 1001 & sleep 1002")
+	lcRunD(t, "lc-top", nil, "sh", "-c", "sleep 1001 & sleep 1002; true")
 	lcWaitStatus(t, "lc-top", "running")
 	var r testutil.Result
 	lcPoll(t, "both sleeps", func() (bool, string) {
@@ -353,7 +353,10 @@ func TestUpdateResourcesAndBadInput(t *testing.T) {
 			t.Errorf("%s: %s, want %s", c.file, got, c.want)
 		}
 	}
-	if got := lcInspect(t, "lc-update", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}"); got != "67108864 500000000 50" {
+	var hc struct{ Memory, NanoCpus, MemorySwap, CpuShares, PidsLimit int64 }
+	if err := json.Unmarshal([]byte(lcInspect(t, "lc-update", "{{json .HostConfig}}")), &hc); err != nil ||
+		hc.Memory != 64<<20 || hc.MemorySwap != 128<<20 || hc.NanoCpus != 5e8 || hc.CpuShares != 512 || hc.PidsLimit != 50 {
+		got, _ := json.Marshal(hc)
 		t.Errorf("inspect after update: %s", got)
 	}
 	// The new limits apply to later starts too.

@@ -7,6 +7,9 @@
 //	benchtool ready -dir ENGINEDIR -rounds N -o FILE
 //	benchtool rootfs -o DIR
 //	benchtool cleanup ENGINEDIR...
+//	benchtool procmem -address SOCKET [-ids ID,...]
+//	benchtool engstat -dir ENGINEDIR [-goroutines]
+//	benchtool bundle -config CONFIG.json -rootfs DIR -o BUNDLE -cgroup PATH [-no-seccomp]
 //
 // An engine dir is laid out as pkg/testutil lays out a test engine:
 // DIR/data, DIR/run, DIR/berth.toml, DIR/docker-config.
@@ -40,6 +43,12 @@ func main() {
 		err = runRootfs(args)
 	case "cleanup":
 		err = runCleanup(ctx, args)
+	case "procmem":
+		err = runProcmem(args)
+	case "engstat":
+		err = runEngstat(ctx, args)
+	case "bundle":
+		err = runBundle(args)
 	default:
 		usage()
 	}
@@ -50,6 +59,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchtool registry|exec|ready|rootfs|cleanup [flags]")
+	fmt.Fprintln(os.Stderr, "usage: benchtool registry|exec|ready|rootfs|cleanup|procmem|engstat|bundle [flags]")
 	os.Exit(2)
 }

@@ -32,7 +32,7 @@ func BindGlobals(fs *pflag.FlagSet, g *Globals) {
 	fs.StringVar(&g.Address, "address", g.Address, "containerd address to use instead of berth's own engine; -a before the command (env: CONTAINERD_ADDRESS)")
 	fs.StringVar(&g.Address, "host", g.Address, "Alias of --address")
 	_ = fs.MarkHidden("host")
-	fs.StringVarP(&g.Namespace, "namespace", "n", g.Namespace, "containerd namespace (env: CONTAINERD_NAMESPACE)")
+	fs.StringVar(&g.Namespace, "namespace", g.Namespace, "containerd namespace; -n before the command (env: CONTAINERD_NAMESPACE)")
 	fs.StringVar(&g.Snapshotter, "snapshotter", g.Snapshotter, "containerd snapshotter (env: CONTAINERD_SNAPSHOTTER)")
 	fs.StringVar(&g.Snapshotter, "storage-driver", g.Snapshotter, "Alias of --snapshotter")
 	_ = fs.MarkHidden("storage-driver")
@@ -46,11 +46,14 @@ func BindGlobals(fs *pflag.FlagSet, g *Globals) {
 	fs.BoolVar(&g.Experimental, "experimental", g.Experimental, "Enable experimental features (env: BERTH_EXPERIMENTAL)")
 }
 
-// BindRootShorthands registers -a and -H for the engine address on the root
-// command only. Docker's commands use both letters for their own flags
-// (images -a, history -H), so, as in nerdctl, the short forms work before
-// the command name: `berth -a /run/containerd/containerd.sock images -a`.
+// BindRootShorthands registers -a and -H for the engine address and -n for
+// the namespace on the root command only. Docker's commands use these
+// letters for their own flags (images -a, history -H, ps -n, logs -n), so the
+// short forms work before the command name:
+// `berth -n k8s.io -a /run/containerd/containerd.sock ps -a -n 3`.
 func BindRootShorthands(fs *pflag.FlagSet, g *Globals) {
+	fs.StringVarP(&g.Namespace, "namespace-short", "n", g.Namespace, "containerd namespace (short form)")
+	_ = fs.MarkHidden("namespace-short")
 	fs.StringVarP(&g.Address, "address-short", "a", g.Address, "containerd address (short form)")
 	fs.StringVarP(&g.Address, "host-short", "H", g.Address, "containerd address (Docker's short form)")
 	_ = fs.MarkHidden("address-short")

@@ -65,9 +65,7 @@ func psCommand(g *cli.Globals, use string) *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVarP(&o.All, "all", "a", false, "Show all containers (default shows just running)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "Only display container IDs")
-	// -n is the global --namespace's shorthand, which every command
-	// inherits: a second -n here would panic when the flags are merged.
-	f.IntVar(&o.Last, "last", -1, "Show n last created containers (includes all states)")
+	f.IntVarP(&o.Last, "last", "n", -1, "Show n last created containers (includes all states)")
 	f.BoolVarP(&o.Latest, "latest", "l", false, "Show the latest created container (includes all states)")
 	f.BoolVarP(&o.Size, "size", "s", false, "Display total file sizes")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "Don't truncate output")

@@ -37,8 +37,7 @@ size) and survive restarts of the container.`,
 	f.BoolVarP(&o.Follow, "follow", "f", false, "Follow log output")
 	f.StringVar(&o.Since, "since", "", `Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)`)
 	f.StringVar(&o.Until, "until", "", `Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)`)
-	// No -n: it is the global --namespace, as in nerdctl.
-	f.StringVar(&o.Tail, "tail", "all", "Number of lines to show from the end of the logs")
+	f.StringVarP(&o.Tail, "tail", "n", "all", "Number of lines to show from the end of the logs")
 	f.BoolVarP(&o.Timestamps, "timestamps", "t", false, "Show timestamps")
 	f.BoolVar(&o.Details, "details", false, "Show extra details provided to logs")
 	return cmd

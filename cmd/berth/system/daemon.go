@@ -82,8 +82,7 @@ when the engine comes back (any berth command starts it).`,
 			return system.DaemonLogs(cmd.Context(), clientutil.Daemon(&g.Config), cmd.OutOrStdout(), logsOpts)
 		},
 	}
-	// No -n: it is the global --namespace.
-	logs.Flags().IntVar(&logsOpts.Tail, "tail", 0, "Number of lines to show from the end (0 for all)")
+	logs.Flags().IntVarP(&logsOpts.Tail, "tail", "n", 0, "Number of lines to show from the end (0 for all)")
 	cmd.AddCommand(status, stop, logs)
 	return cmd
 }

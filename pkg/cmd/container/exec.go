@@ -135,6 +135,8 @@ func execProcess(ctx context.Context, cfg *config.Config, s Streams, task client
 	var p client.Process
 	ioc := cio.NullIO
 	detached := make(chan struct{})
+	// created is closed once p is set (or will never be).
+	created := make(chan struct{})
 	if !o.Detach {
 		stdin := s.In
 		if !o.Interactive {
@@ -145,8 +147,6 @@ func execProcess(ctx context.Context, cfg *config.Config, s Streams, task client
 				stdin = &detachSignal{r: &detachReader{r: stdin, keys: keys}, c: detached}
 			}
 			// The process sees EOF only when its stdin is closed explicitly.
-			created := make(chan struct{})
-			defer close(created)
 			stdin = &stdinCloser{r: stdin, close: func() {
 				go func() {
 					<-created
@@ -163,6 +163,7 @@ func execProcess(ctx context.Context, cfg *config.Config, s Streams, task client
 		ioc = cio.NewCreator(streams...)
 	}
 	p, err = task.Exec(ctx, execID, pspec, ioc)
+	close(created)
 	if err != nil {
 		return execError(err)
 	}

@@ -157,10 +157,50 @@ func Inspect(ctx context.Context, cfg *config.Config, w io.Writer, o InspectOpti
 		}
 		objs = append(objs, obj)
 	}
-	if err := formatter.Inspect(w, o.Format, objs); err != nil {
+	if err := writeInspect(w, o.Format, objs); err != nil {
 		return err
 	}
 	return errors.Join(errs...)
+}
+
+// writeInspect prints the objects as formatter.Inspect does, except that a
+// template that fails on an object is run again over the object's JSON, as
+// Docker's inspect does: users' templates name JSON keys ({{.HostConfig.CpuShares}}),
+// which are not always the Go field names.
+func writeInspect(w io.Writer, format string, objs []any) error {
+	if format == "" || formatter.IsJSON(format) {
+		return formatter.Inspect(w, format, objs)
+	}
+	for _, obj := range objs {
+		var buf bytes.Buffer
+		if err := formatter.Object(&buf, format, obj); err != nil {
+			raw, rerr := asJSONValue(obj)
+			if rerr != nil {
+				return err
+			}
+			buf.Reset()
+			if err := formatter.Object(&buf, format, raw); err != nil {
+				return err
+			}
+		}
+		if _, err := buf.WriteTo(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// asJSONValue is v as its JSON decodes, numbers kept as written.
+func asJSONValue(v any) (any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var out any
+	err = dec.Decode(&out)
+	return out, err
 }
 
 // inspectOne finds q as a container, then, unless the type says container,
@@ -195,8 +235,8 @@ func inspectOne(ctx context.Context, c *client.Client, cfg *config.Config, store
 }
 
 // inspectImage gets one image's inspect object from the image commands:
-// as raw JSON, which keeps its key order, for JSON output, and decoded
-// (numbers kept as written) for a template.
+// as raw JSON, which keeps its key order, for JSON output, and decoded for
+// a template.
 func inspectImage(ctx context.Context, cfg *config.Config, ref, format string) (any, error) {
 	var buf bytes.Buffer
 	if err := image.Inspect(ctx, cfg, &buf, image.InspectOptions{Images: []string{ref}}); err != nil {
@@ -209,13 +249,7 @@ func inspectImage(ctx context.Context, cfg *config.Config, ref, format string) (
 	if format == "" || formatter.IsJSON(format) {
 		return raws[0], nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raws[0]))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
-		return nil, err
-	}
-	return obj, nil
+	return asJSONValue(raws[0])
 }
 
 // inspectObject builds Docker's inspect object of one container from what

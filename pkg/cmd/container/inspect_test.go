@@ -29,6 +29,28 @@ func TestInspectOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "inspect-template", buf.Bytes())
+
+	// Templates name JSON keys; where the Go field is named otherwise, the
+	// object's JSON is used, as Docker does. Other fields stay typed.
+	web.meta.HostConfig.NanoCPUs, web.meta.HostConfig.CPUShares = 500000000, 512
+	objs[0] = inspectObject(cfg, store, web)
+	buf.Reset()
+	if err := writeInspect(&buf, `{{.HostConfig.NanoCpus}} {{.HostConfig.CpuShares}} {{.ExecIDs}}`, objs); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "500000000 512 <no value>\n0 0 <no value>\n"; got != want {
+		t.Errorf("template over JSON keys: got %q, want %q", got, want)
+	}
+	buf.Reset()
+	if err := writeInspect(&buf, `{{.ExecIDs}} {{.State.Running}}`, objs); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "[] true\n[] false\n"; got != want {
+		t.Errorf("typed template: got %q, want %q", got, want)
+	}
+	if err := writeInspect(&buf, `{{.NoSuchField}}`, objs); err == nil {
+		t.Error("a template naming no field must fail")
+	}
 }
 
 func TestInspectValidate(t *testing.T) {

@@ -114,13 +114,14 @@ func seccompOpt(profile string, caps []string) (oci.SpecOpts, error) {
 
 // appArmorOpt applies --security-opt apparmor=PROFILE where the kernel has
 // AppArmor; elsewhere a profile cannot be enforced, which is an error
-// rather than a silently unconfined container.
+// rather than a silently unconfined container. "unconfined" is what every
+// container is on such a host, so it is granted everywhere.
 func appArmorOpt(profile string, privileged bool) (oci.SpecOpts, error) {
-	if _, err := os.Stat(appArmorDir); err != nil {
-		return nil, fmt.Errorf("--security-opt apparmor=%s cannot be honoured: AppArmor is not enabled on this host (%s is missing)", profile, appArmorDir)
-	}
 	if profile == "unconfined" || privileged {
 		return oci.WithApparmorProfile(""), nil
+	}
+	if _, err := os.Stat(appArmorDir); err != nil {
+		return nil, fmt.Errorf("--security-opt apparmor=%s cannot be honoured: AppArmor is not enabled on this host (%s is missing)", profile, appArmorDir)
 	}
 	return apparmor.WithProfile(profile), nil
 }

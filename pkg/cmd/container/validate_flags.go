@@ -191,9 +191,9 @@ func (o *CreateOptions) validateNamespaces() error {
 			return err
 		}
 	}
-	for flag, mode := range map[string]string{"--ipc": o.IPC, "--pid": o.PID} {
-		if name := opts.ContainerMode(mode); name != "" {
-			return fmt.Errorf("%s %s is not supported yet: berth cannot share another container's namespaces (use --%s host, or leave it unset)", flag, mode, strings.TrimPrefix(flag, "--"))
+	for _, f := range []struct{ flag, mode string }{{"ipc", o.IPC}, {"pid", o.PID}} {
+		if opts.ContainerMode(f.mode) != "" {
+			return fmt.Errorf("--%s %s is not supported yet: berth cannot share another container's namespaces (use --%s host, or leave it unset)", f.flag, f.mode, f.flag)
 		}
 	}
 	if o.UTS == "host" && o.Hostname != "" {

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// runBundle writes a runc bundle config to -o/config.json from -config (the
+// config.json of a container the engine ran), so that raw `runc run` runs
+// with exactly the spec berth generated: same mounts, namespaces, seccomp
+// profile, masked paths and capabilities. Only what ties the spec to its
+// original bundle changes: root.path becomes -rootfs (read-write), the
+// process becomes [true] without a terminal, linux.cgroupsPath becomes
+// -cgroup, and hooks go (berth's containers have none; runc would run them).
+// -no-seccomp also drops linux.seccomp, to time the profile's own cost.
+func runBundle(args []string) error {
+	fs := flag.NewFlagSet("bundle", flag.ExitOnError)
+	from := fs.String("config", "", "config.json to start from")
+	rootfs := fs.String("rootfs", "", "root filesystem of the bundle")
+	out := fs.String("o", "", "bundle directory to write config.json into")
+	cgroup := fs.String("cgroup", "", "linux.cgroupsPath of the bundle")
+	noSeccomp := fs.Bool("no-seccomp", false, "drop linux.seccomp")
+	_ = fs.Parse(args)
+	if *from == "" || *rootfs == "" || *out == "" || *cgroup == "" {
+		return errors.New("-config, -rootfs, -o and -cgroup are required")
+	}
+	data, err := os.ReadFile(*from)
+	if err != nil {
+		return err
+	}
+	var spec map[string]any
+	if err := json.Unmarshal(data, &spec); err != nil {
+		return fmt.Errorf("%s: %w", *from, err)
+	}
+	abs, err := filepath.Abs(*rootfs)
+	if err != nil {
+		return err
+	}
+	spec["root"] = map[string]any{"path": abs}
+	proc, ok := spec["process"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s has no process", *from)
+	}
+	proc["args"] = []string{"true"}
+	proc["terminal"] = false
+	delete(proc, "consoleSize")
+	linux, ok := spec["linux"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s has no linux section", *from)
+	}
+	linux["cgroupsPath"] = *cgroup
+	if *noSeccomp {
+		delete(linux, "seccomp")
+	}
+	// A namespace joined by path would tie the bundle to a process of the
+	// original container.
+	if nss, ok := linux["namespaces"].([]any); ok {
+		for _, ns := range nss {
+			if m, ok := ns.(map[string]any); ok {
+				if p, _ := m["path"].(string); p != "" {
+					return fmt.Errorf("%s joins the %v namespace at %s: not a bundle of its own", *from, m["type"], p)
+				}
+			}
+		}
+	}
+	delete(spec, "hooks")
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	data, err = json.MarshalIndent(spec, "", "\t")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(*out, "config.json"), data, 0o644)
+}
