@@ -143,12 +143,36 @@ busybox_load() {
 		die "berth load failed (see $OUT/$BENCH_NAME.log)"
 }
 
-# ns_cgroups_cleanup NS: the engine puts containers in the cgroup /NS/ID and
-# leaves the /NS parent behind; it is removed at exit (empty, or rmdir fails).
+# ns_cgroups_cleanup NS: at exit, ends whatever still runs in the cgroups of
+# namespace NS (/NS/ID, where the engine and the runc bundles put containers)
+# and removes them. The engines' clean-up kills their shims, but a shim's
+# container outlives it (it is reparented to PID 1): a bench that failed with
+# containers running would leave them behind. NS is the bench's own.
 ns_cgroups_cleanup() {
-	local q
-	q=$(printf '%q' "$1")
-	CLEANUP_HOOKS+=("rmdir /sys/fs/cgroup/*/$q /sys/fs/cgroup/$q 2>/dev/null")
+	CLEANUP_HOOKS+=("ns_cgroups_remove $(printf '%q' "$1")")
+}
+
+ns_cgroups_remove() {
+	local ns=$1 d pid i busy
+	[ -n "$ns" ] || return 0
+	for ((i = 0; i < 50; i++)); do
+		busy=0
+		for d in /sys/fs/cgroup/*/"$ns"/*/ /sys/fs/cgroup/"$ns"/*/; do
+			[ -f "$d/cgroup.procs" ] || continue
+			while read -r pid; do
+				kill -KILL "$pid" 2>/dev/null && busy=1
+			done <"$d/cgroup.procs"
+		done
+		((busy)) || break
+		sleep 0.1
+	done
+	for d in /sys/fs/cgroup/*/"$ns"/*/ /sys/fs/cgroup/"$ns"/*/; do
+		[ -f "$d/cgroup.procs" ] && rmdir "$d" 2>/dev/null
+	done
+	for d in /sys/fs/cgroup/*/"$ns"/ /sys/fs/cgroup/"$ns"/; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	return 0
 }
 
 # registry_need large|small: makes sure REG_HOST serves what the caller needs,

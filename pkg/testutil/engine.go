@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-project/berth/pkg/daemon"
@@ -189,10 +191,40 @@ func (e *Engine) LogTail(n int) string { return strings.Join(e.Daemon.LogTail(n)
 // Close stops the engine and removes what it left: containers' tasks, mounts
 // under Dir, and Dir itself.
 func (e *Engine) Close(ctx context.Context) error {
+	killTasks(ctx, e.Daemon.Socket())
 	_ = e.Daemon.Stop(ctx, 20*time.Second)
 	killShims(e.RunDir)
 	unmountUnder(e.Dir)
 	return os.RemoveAll(e.Dir)
+}
+
+// killTasks kills and deletes every task of the engine in every namespace:
+// killing a shim alone would leave its container's processes running.
+func killTasks(ctx context.Context, socket string) {
+	if _, err := os.Stat(socket); err != nil {
+		return
+	}
+	c, err := client.New(socket, client.WithTimeout(2*time.Second))
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	nss, err := c.NamespaceService().List(ctx)
+	if err != nil {
+		return
+	}
+	for _, ns := range nss {
+		nctx := namespaces.WithNamespace(ctx, ns)
+		ctrs, err := c.Containers(nctx)
+		if err != nil {
+			continue
+		}
+		for _, ctr := range ctrs {
+			if task, err := ctr.Task(nctx, nil); err == nil {
+				_, _ = task.Delete(nctx, client.WithProcessKill)
+			}
+		}
+	}
 }
 
 // killShims ends the shims (and with them the containers) of this engine: a
