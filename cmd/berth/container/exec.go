@@ -49,11 +49,11 @@ func newAttach(g *cli.Globals) *cobra.Command {
 		Use:   "attach [OPTIONS] CONTAINER",
 		Short: "Attach local standard input, output, and error streams to a running container",
 		Long: `Follow a running container's output from now on until it exits, then exit with
-its exit status. Stdin is fed to containers created with -i -t only (the
-engine's shim keeps no stdin for a container without a terminal); when that
-stdin ends or the detach keys (ctrl-p,ctrl-q) are typed, the engine closes the
-container's terminal, so one attached session per start can type into it.
-Without a terminal, signals are forwarded to the container (--sig-proxy).`,
+its exit status. Stdin is fed to containers created with -i -t only, from a
+terminal (the engine's shim keeps no stdin beside the logger of a container
+without a terminal); the detach keys (ctrl-p,ctrl-q) leave the container
+running, and attach again picks up its terminal. Without a terminal, signals
+are forwarded to the container (--sig-proxy).`,
 		Example: "  berth attach web\n  berth attach --no-stdin shell",
 		Args:    cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -22,7 +22,9 @@ import (
 )
 
 // stdinFIFOPath is where the stdin of a container created with -i -t is
-// fed: the shim copies this FIFO to the container's terminal.
+// fed: the shim copies this FIFO to the container's terminal. The shim
+// holds a write end itself, so the terminal stays open when an attached
+// client goes away, and the next one can type into it again.
 func stdinFIFOPath(cfg *config.Config, id string) string {
 	return filepath.Join(cfg.RunDir, "stdin", cfg.Namespace, id)
 }
@@ -157,7 +159,7 @@ func (a *session) run(ctx context.Context, s Streams) error {
 	if a.stdin {
 		fifo, err := openStdinFIFO(stdinFIFOPath(a.cfg, a.t.ctr.ID()))
 		if err != nil {
-			return fmt.Errorf("the terminal of %s takes no more input: containerd closes it when its first attached stdin ends (%v); use exec -it for a new shell", a.t.query, err)
+			return fmt.Errorf("opening the stdin of %s: %w", a.t.query, err)
 		}
 		restore := rawTerminal(ctx, func(w, h uint32) { _ = a.task.Resize(ctx, w, h) })
 		defer restore()

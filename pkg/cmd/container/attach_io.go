@@ -53,36 +53,54 @@ type detachReader struct {
 	keys    []byte
 	matched int
 	pending []byte
+	// err is errDetached or the reader's error, returned once pending is out.
+	err error
 }
 
 func (d *detachReader) Read(p []byte) (int, error) {
+	if len(d.pending) == 0 && d.err == nil {
+		d.fill(len(p))
+	}
+	n := copy(p, d.pending)
+	d.pending = d.pending[n:]
 	if len(d.pending) > 0 {
-		n := copy(p, d.pending)
-		d.pending = d.pending[n:]
 		return n, nil
 	}
-	buf := make([]byte, len(p))
+	err := d.err
+	if err != nil && err != errDetached {
+		d.err = nil // a later Read asks the reader again, as io.Reader allows
+	}
+	return n, err
+}
+
+// fill reads once from the reader into pending, holding back a started
+// sequence and noting the detach or the reader's error in err.
+func (d *detachReader) fill(size int) {
+	buf := make([]byte, size)
 	n, err := d.r.Read(buf)
-	var out []byte
 	for _, b := range buf[:n] {
 		if b == d.keys[d.matched] {
 			d.matched++
 			if d.matched == len(d.keys) {
-				return copy(p, out), errDetached
+				d.err = errDetached
+				return
 			}
 			continue
 		}
-		out = append(out, d.keys[:d.matched]...)
+		d.pending = append(d.pending, d.keys[:d.matched]...)
 		d.matched = 0
 		if b == d.keys[0] {
 			d.matched = 1
 			continue
 		}
-		out = append(out, b)
+		d.pending = append(d.pending, b)
 	}
-	c := copy(p, out)
-	d.pending = append(d.pending, out[c:]...)
-	return c, err
+	if err != nil && d.matched > 0 {
+		// The input ended within a sequence: what was held back is data.
+		d.pending = append(d.pending, d.keys[:d.matched]...)
+		d.matched = 0
+	}
+	d.err = err
 }
 
 // copyBuffer copies until src ends; unlike io.Copy it returns errDetached

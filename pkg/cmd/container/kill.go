@@ -37,7 +37,8 @@ func (o *KillOptions) signal() (syscall.Signal, error) {
 // Kill sends a signal to containers as `docker kill` does. The stop signal
 // or SIGKILL counts as a stop by the user: the restart monitor leaves the
 // container stopped (until the engine restarts, for "always", as Docker).
-// After SIGKILL it waits for the exit, records it and deletes the task.
+// After SIGKILL it waits for the exit, records it and, unless a restart
+// policy needs the stopped task, deletes it.
 func Kill(ctx context.Context, cfg *config.Config, s Streams, o *KillOptions) error {
 	sig, err := o.signal()
 	if err != nil {
@@ -97,6 +98,11 @@ func killTarget(ctx context.Context, cfg *config.Config, t *target, sig syscall.
 		return err
 	}
 	recordExit(ctx, cfg, t.ctr.ID(), int(code), at)
+	if _, ok := labels[containerutil.RestartPolicyLabel]; ok && labels[containerutil.LabelAutoRemove] != "true" {
+		// The stopped task stays for the restart monitor: it reads the exit
+		// from it, and without one it logs an error on every pass.
+		return nil
+	}
 	if _, err := task.Delete(ctx); err != nil && !errdefs.IsNotFound(err) {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/errdefs"
 	"github.com/moby/sys/signal"
 
@@ -90,12 +91,7 @@ func stopTarget(ctx context.Context, cfg *config.Config, t *target, o *StopOptio
 		}
 	}
 	if hasPolicy {
-		// Both labels: explicitly-stopped alone is reset by the monitor for
-		// "always" containers when the engine starts (nerdctl's #2991).
-		if _, err := t.ctr.SetLabels(ctx, map[string]string{
-			containerutil.RestartStatusLabel:  string(client.Stopped),
-			containerutil.RestartExplicitStop: "true",
-		}); err != nil {
+		if err := t.ctr.Update(ctx, unmonitor); err != nil {
 			return err
 		}
 	}
@@ -108,6 +104,18 @@ func stopTarget(ctx context.Context, cfg *config.Config, t *target, o *StopOptio
 	if final && labels[containerutil.LabelAutoRemove] == "true" {
 		return RemoveContainer(ctx, t.c, t.store, t.ctr, true)
 	}
+	return nil
+}
+
+// unmonitor takes a stopped container out of the restart monitor's sight:
+// it watches only containers with a status label, and start puts it back
+// (markRunning). explicitly-stopped alone would not do: the monitor resets it
+// for "always" containers when the engine starts (nerdctl's #2991). Nor
+// would status "stopped": for a container whose task is deleted the monitor
+// logs an error on every pass, forever.
+func unmonitor(_ context.Context, _ *client.Client, c *containers.Container) error {
+	delete(c.Labels, containerutil.RestartStatusLabel)
+	c.Labels[containerutil.RestartExplicitStop] = "true"
 	return nil
 }
 

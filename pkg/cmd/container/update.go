@@ -293,8 +293,8 @@ func mergeLinuxResources(dst, src *specs.LinuxResources) {
 }
 
 // updateRestartLabels gives the restart monitor the new policy. A running
-// container is kept running by it from now on; a stopped one stays stopped
-// until it is started, as in Docker.
+// container is kept running by it from now on; a stopped one gets no status
+// label, so the monitor leaves it alone until start sets one, as in Docker.
 func updateRestartLabels(ctx context.Context, cfg *config.Config, t *target, meta *containerutil.Meta, p opts.RestartPolicy, live bool) error {
 	set := restartLabels(containerutil.RestartPolicy{Name: p.Name, MaximumRetryCount: p.MaximumRetryCount})
 	if set == nil {
@@ -308,8 +308,6 @@ func updateRestartLabels(ctx context.Context, cfg *config.Config, t *target, met
 			return nil
 		})
 	}
-	set[containerutil.RestartStatusLabel] = string(client.Stopped)
-	set[containerutil.RestartExplicitStop] = "true"
 	if live {
 		set[containerutil.RestartStatusLabel] = string(client.Running)
 		set[containerutil.RestartExplicitStop] = "false"

@@ -39,7 +39,9 @@ type supervisor struct {
 
 	mu     sync.Mutex
 	checks map[string]*healthCheck // by namespace/id
-	wg     sync.WaitGroup
+	// suppressed are containers whose next exit is an undone start's.
+	suppressed map[string]bool
+	wg         sync.WaitGroup
 }
 
 // startSupervisor runs the supervisor until the returned stop is called;
@@ -52,6 +54,7 @@ func startSupervisor(ctx context.Context, d *daemon.Daemon) (stop func()) {
 		fifoDir:  filepath.Join(d.RunDir(), "fifo"),
 		checks:   map[string]*healthCheck{},
 	}
+	s.suppressed = map[string]bool{}
 	ctx, cancel := context.WithCancel(ctx)
 	s.ctx = ctx
 	done := make(chan struct{})
@@ -128,6 +131,10 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 	ns := env.Namespace
 	switch e := ev.(type) {
 	case *eventtypes.TaskStart:
+		if s.unwantedStart(c, ns, e.ContainerID) {
+			s.undoStart(c, ns, e.ContainerID)
+			return
+		}
 		at := env.Timestamp.UTC()
 		if err := s.updateMeta(ns, e.ContainerID, func(m *containerutil.Meta) error {
 			if at.After(m.State.StartedAt) {
@@ -143,6 +150,9 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 			return // an exec'd process, a health check's among them
 		}
 		s.stopCheck(ns, e.ContainerID)
+		if s.takeSuppressed(ns, e.ContainerID) {
+			return
+		}
 		exited := e.ExitedAt.AsTime().UTC()
 		_ = s.updateMeta(ns, e.ContainerID, func(m *containerutil.Meta) error {
 			m.State.ExitCode = int(e.ExitStatus)
@@ -175,12 +185,17 @@ func (s *supervisor) resync(ctx context.Context, c *client.Client) {
 			if p.Status != tasktypes.Status_RUNNING && p.Status != tasktypes.Status_PAUSED {
 				continue
 			}
-			live[ns+"/"+p.ContainerID] = true
-			meta, err := containerutil.NewStore(s.dataRoot, ns).LoadMeta(p.ContainerID)
+			// The list names a task by ID (its container's); ContainerID is empty.
+			id := p.ID
+			if id == "" {
+				id = p.ContainerID
+			}
+			live[ns+"/"+id] = true
+			meta, err := containerutil.NewStore(s.dataRoot, ns).LoadMeta(id)
 			if err != nil {
 				continue
 			}
-			s.startCheck(c, ns, p.ContainerID, p.Pid, meta.State.StartedAt)
+			s.startCheck(c, ns, id, p.Pid, meta.State.StartedAt)
 		}
 	}
 	s.mu.Lock()
