@@ -67,7 +67,10 @@ func (d *Daemon) Start(ctx context.Context) error {
 	// Something accepts on the socket: the caller's own client will find out
 	// whether it is a healthy engine. A second client just to ask would cost
 	// every command a few milliseconds.
-	if listening(d.Socket()) {
+	// An engine killed a moment ago may still hold its socket open while
+	// its threads exit: trust the socket only while an engine holds the
+	// data root's lock.
+	if listening(d.Socket()) && lockHolder(d.lockPath()) != 0 {
 		return nil
 	}
 	if err := d.PrepareDirs(); err != nil {

@@ -89,3 +89,19 @@ func lastTick(t *testing.T) int {
 	}
 	return n
 }
+
+func TestDetachedRmIsRemovedByTheEngine(t *testing.T) {
+	img := loadBusybox(t)
+	forceRemove(t, "detachedrm")
+	before := len(containerIDs(t))
+	engine.MustBerth(t, "run", "-d", "--rm", "--name", "detachedrm", img, "sh", "-c", "sleep 0.3")
+	for i := 0; i < 300; i++ {
+		if len(containerIDs(t)) == before {
+			// The name is free again.
+			engine.MustBerth(t, "create", "--name", "detachedrm", img, "true")
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("a detached --rm container was not removed after it exited: %v", containerIDs(t))
+}

@@ -122,7 +122,7 @@ func berthLabels(cfg *config.Config, store *containerutil.Store, o *CreateOption
 		containerutil.LabelImageRef: o.Image,
 		containerutil.LabelStateDir: store.ContainerDir(id),
 	}
-	if o.Rm {
+	if o.Rm && !o.removedByCLI {
 		l[containerutil.LabelAutoRemove] = "true"
 	}
 	if o.StopSignal != "" {

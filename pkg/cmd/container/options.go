@@ -98,6 +98,10 @@ type CreateOptions struct {
 
 	// CIDFile is --cidfile.
 	CIDFile string
+
+	// removedByCLI is set by an attached `run --rm`, whose CLI removes the
+	// container itself; otherwise the engine's supervisor does.
+	removedByCLI bool
 }
 
 // RunOptions are the flags `run` has on top of `create`.

@@ -55,6 +55,7 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 		return err
 	}
 	defer c.Close()
+	o.removedByCLI = o.Rm && !o.Detach
 	ctr, err := Create(ctx, c, cfg, s.Err, &o.CreateOptions)
 	if err != nil {
 		return err
@@ -71,7 +72,12 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 		return err
 	}
 	if o.Detach {
-		if _, _, err := startTask(cleanCtx, cfg, ctr, logCreator(uri, o.TTY), uri); err != nil {
+		ioc, err := TaskIO(cfg, ctr.ID(), meta, uri)
+		if err != nil {
+			removeContainer(cleanCtx, cfg, ctr, meta.Name)
+			return err
+		}
+		if _, _, err := startTask(cleanCtx, cfg, ctr, ioc, uri); err != nil {
 			removeContainer(cleanCtx, cfg, ctr, meta.Name)
 			return err
 		}
@@ -206,8 +212,11 @@ func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container,
 			}
 			recordExit(ctx, cfg, ctr.ID(), int(code), exitedAt)
 			// The stopped task is deleted so its shim does not linger; the
-			// exit status lives on in berth's metadata.
-			_, _ = task.Delete(ctx)
+			// exit status lives on in berth's metadata. Under a restart
+			// policy it stays: the restart monitor decides from it.
+			if !hasRestartPolicy(ctx, ctr) {
+				_, _ = task.Delete(ctx)
+			}
 			if code != 0 {
 				return &ExitError{Status: int(code)}
 			}
@@ -287,4 +296,14 @@ func newID() (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(b), nil
+}
+
+// hasRestartPolicy reports whether the restart monitor looks after ctr.
+func hasRestartPolicy(ctx context.Context, ctr client.Container) bool {
+	labels, err := ctr.Labels(ctx)
+	if err != nil {
+		return false
+	}
+	_, ok := labels[containerutil.RestartPolicyLabel]
+	return ok
 }

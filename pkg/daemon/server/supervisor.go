@@ -159,6 +159,7 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 			m.State.FinishedAt = exited
 			return nil
 		})
+		s.autoRemove(ctx, c, ns, e.ContainerID)
 	case *eventtypes.TaskDelete:
 		s.stopCheck(ns, e.ContainerID)
 	case *eventtypes.ContainerDelete:

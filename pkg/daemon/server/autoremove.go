@@ -1,0 +1,37 @@
+package server
+
+import (
+	"context"
+
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/pkg/namespaces"
+
+	"github.com/berth-project/berth/pkg/containerutil"
+)
+
+// autoRemove removes a container run with `-d --rm` (or created with --rm)
+// once it exits: no CLI waits for it, so the engine does what the CLI of an
+// attached `run --rm` does. A restart policy wins over --rm, as in Docker.
+func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id string) {
+	ctx = namespaces.WithNamespace(ctx, ns)
+	ctr, err := c.LoadContainer(ctx, id)
+	if err != nil {
+		return
+	}
+	labels, err := ctr.Labels(ctx)
+	if err != nil || labels[containerutil.LabelAutoRemove] != "true" {
+		return
+	}
+	if _, ok := labels[containerutil.RestartPolicyLabel]; ok {
+		return
+	}
+	if task, err := ctr.Task(ctx, nil); err == nil {
+		_, _ = task.Delete(ctx, client.WithProcessKill)
+	}
+	if err := ctr.Delete(ctx, client.WithSnapshotCleanup); err != nil {
+		return
+	}
+	store := containerutil.NewStore(s.dataRoot, ns)
+	_ = store.ReleaseName(labels[containerutil.LabelName], id)
+	_ = store.RemoveContainer(id)
+}
