@@ -37,7 +37,7 @@ func newPs(g *cli.Globals) *cobra.Command {
 // newContainerLs is `container ls` (also `container list` and `container ps`).
 func newContainerLs(g *cli.Globals) *cobra.Command {
 	cmd := psCommand(g, "ls [OPTIONS]")
-	cmd.Aliases = []string{"list", "ps"}
+	cmd.Aliases = []string{"list"}
 	return cmd
 }
 

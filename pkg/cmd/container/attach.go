@@ -113,6 +113,10 @@ func Attach(ctx context.Context, cfg *config.Config, s Streams, o *AttachOptions
 		if err != nil {
 			return err
 		}
+		// attach follows the log: a driver that keeps none has nothing to show.
+		if err := logging.Readable(logging.Config{Type: meta.HostConfig.LogConfig.Type}); err != nil {
+			return fmt.Errorf("cannot attach to %s: %w", t.query, err)
+		}
 		stdin := !o.NoStdin && meta.Config.OpenStdin
 		if stdin && !meta.Config.Tty {
 			return fmt.Errorf("cannot attach stdin to %s: berth feeds stdin only to containers created with -i -t (use --no-stdin to follow its output)", t.query)

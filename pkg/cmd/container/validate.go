@@ -39,7 +39,7 @@ func (o *RunOptions) Validate(stdinIsTerminal bool) error {
 	if o.TTY && o.Interactive && !stdinIsTerminal && !o.Detach {
 		return errors.New("the input device is not a TTY")
 	}
-	if o.Detach && o.Rm && o.Restart != "" && o.Restart != "no" {
+	if o.Rm && o.Restart != "" && o.Restart != "no" {
 		return errors.New("conflicting options: --restart and --rm")
 	}
 	return nil
