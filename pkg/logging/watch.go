@@ -3,6 +3,7 @@ package logging
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -102,3 +103,14 @@ func loggersGone(dir string) bool {
 	_ = unix.Flock(fd, unix.LOCK_UN)
 	return true
 }
+
+// LoggerRunning reports whether a logger still holds container id's log:
+// its last partial line may not be written yet.
+func LoggerRunning(dataRoot, namespace, id string) bool {
+	return !loggersGone(filepath.Dir(LogPath(dataRoot, namespace, id)))
+}
+
+// FlushDelay is how long a logger may hold back a line that has no newline
+// yet; a reader of an exited container's log waits that long, and a little
+// more, for the logger to write it.
+const FlushDelay = 2 * partialFlush

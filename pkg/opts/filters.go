@@ -139,6 +139,20 @@ func (f *Filters) ExactMatch(key, source string) bool {
 	return len(vals) == 0 || slices.Contains(vals, source)
 }
 
+// Timestamps reads key's values (until=) with ParseTimestamp, in the order
+// given.
+func (f *Filters) Timestamps(key string, now time.Time) ([]time.Time, error) {
+	var out []time.Time
+	for _, v := range f.Get(key) {
+		t, err := ParseTimestamp(v, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
 // timestampLayouts are the absolute forms Docker takes for until=.
 var timestampLayouts = []string{
 	time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05Z07:00",

@@ -74,8 +74,11 @@ func TestFiltersMatchLabels(t *testing.T) {
 		{[]string{"label=a=1", "label=b"}, true},
 		{[]string{"label=a=2"}, false},
 		{[]string{"label=c"}, false},
+		{[]string{"label=a", "label=c"}, false},
 		{[]string{"label!=c"}, true},
+		{[]string{"label!=a"}, false},
 		{[]string{"label!=a=1"}, false},
+		{[]string{"label!=a=2"}, true},
 		{[]string{"label=b="}, true},
 	}
 	for _, c := range cases {
@@ -113,5 +116,23 @@ func TestParseTimestamp(t *testing.T) {
 	}
 	if _, err := ParseTimestamp("tomorrow", now); err == nil || err.Error() != `failed to parse value as time or duration: "tomorrow"` {
 		t.Errorf("error text: %v", err)
+	}
+}
+
+func TestFiltersTimestamps(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	var f Filters
+	if got, err := f.Timestamps("until", now); got != nil || err != nil {
+		t.Errorf("no until= values: got %v, %v", got, err)
+	}
+	_ = f.Set("until=24h")
+	_ = f.Set("until=1700000000")
+	got, err := f.Timestamps("until", now)
+	if err != nil || len(got) != 2 || !got[0].Equal(now.Add(-24*time.Hour)) || !got[1].Equal(time.Unix(1700000000, 0)) {
+		t.Errorf("got %v, %v", got, err)
+	}
+	_ = f.Set("until=tomorrow")
+	if _, err := f.Timestamps("until", now); err == nil {
+		t.Error("bad value accepted")
 	}
 }

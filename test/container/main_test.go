@@ -50,6 +50,22 @@ func containerIDs(t *testing.T) []string {
 	return strings.Fields(r.Stdout)
 }
 
+// newContainers lists the containers that are not in before.
+func newContainers(t *testing.T, before []string) []string {
+	t.Helper()
+	old := map[string]bool{}
+	for _, id := range before {
+		old[id] = true
+	}
+	var out []string
+	for _, id := range containerIDs(t) {
+		if !old[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // forceRemove removes containers at the end of a test, whatever happened.
 func forceRemove(t *testing.T, names ...string) {
 	t.Helper()

@@ -11,6 +11,7 @@ import (
 
 func TestRunAttachedStreamsAndExitCodes(t *testing.T) {
 	img := loadBusybox(t)
+	before := containerIDs(t)
 	r := engine.Berth(t, "run", "--rm", img, "sh", "-c", "echo out; echo err >&2; exit 7")
 	if r.ExitCode != 7 || r.Stdout != "out\n" || r.Stderr != "err\n" {
 		t.Fatalf("want exit 7 and separate streams:\n%s", r)
@@ -27,7 +28,7 @@ func TestRunAttachedStreamsAndExitCodes(t *testing.T) {
 	if r.ExitCode != 125 || r.Stderr != "berth: No such image: berth.local/none:x (--pull never)\n" {
 		t.Fatalf("missing image with --pull never:\n%s", r)
 	}
-	if ids := containerIDs(t); len(ids) != 0 {
+	if ids := newContainers(t, before); len(ids) != 0 {
 		t.Fatalf("run --rm left containers: %v", ids)
 	}
 }
@@ -57,6 +58,7 @@ func TestRunStdinAndEnv(t *testing.T) {
 func TestRunDetachedAndName(t *testing.T) {
 	img := loadBusybox(t)
 	forceRemove(t, "detached1")
+	before := containerIDs(t)
 	r := engine.MustBerth(t, "run", "-d", "--name", "detached1", img, "sleep", "300")
 	id := strings.TrimSpace(r.Stdout)
 	if len(id) != 64 {
@@ -67,7 +69,7 @@ func TestRunDetachedAndName(t *testing.T) {
 	if r.ExitCode != 125 || r.Stderr != want {
 		t.Fatalf("name conflict:\nwant %q\n%s", want, r)
 	}
-	if ids := containerIDs(t); len(ids) != 1 || ids[0] != id {
+	if ids := newContainers(t, before); len(ids) != 1 || ids[0] != id {
 		t.Fatalf("a conflict must create nothing: %v", ids)
 	}
 	r = engine.Berth(t, "run", "--rm", "--name", "bad/name", img, "true")
@@ -79,6 +81,7 @@ func TestRunDetachedAndName(t *testing.T) {
 func TestRunConcurrentSameName(t *testing.T) {
 	img := loadBusybox(t)
 	forceRemove(t, "samename")
+	before := containerIDs(t)
 	var wg sync.WaitGroup
 	codes := make([]int, 20)
 	stderrs := make([]string, 20)
@@ -105,8 +108,8 @@ func TestRunConcurrentSameName(t *testing.T) {
 	if ok != 1 || conflicts != 19 {
 		t.Fatalf("want 1 container and 19 conflicts, got %d and %d", ok, conflicts)
 	}
-	if ids := containerIDs(t); len(ids) != 1 {
-		t.Fatalf("want exactly one container, have %v", ids)
+	if ids := newContainers(t, before); len(ids) != 1 {
+		t.Fatalf("want exactly one new container, have %v", ids)
 	}
 }
 

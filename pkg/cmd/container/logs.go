@@ -78,6 +78,11 @@ func Logs(ctx context.Context, c *client.Client, cfg *config.Config, s Streams, 
 		return err
 	}
 	stopped := func() bool { return !isRunning(ctx, ctr) }
+	if !o.Follow && stopped() && logging.LoggerRunning(cfg.DataRoot, cfg.Namespace, ctr.ID()) {
+		// The container has just exited: its logger may still hold back a
+		// last line without a newline.
+		time.Sleep(logging.FlushDelay)
+	}
 	err = logging.Read(ctx, cfg.DataRoot, cfg.Namespace, ctr.ID(), ro, s.Out, s.Err, stopped)
 	if errors.Is(err, context.Canceled) {
 		return nil

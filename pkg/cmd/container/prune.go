@@ -1,12 +1,9 @@
 package container
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -16,6 +13,7 @@ import (
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/containerutil"
 	"github.com/berth-project/berth/pkg/opts"
+	"github.com/berth-project/berth/pkg/prompt"
 )
 
 // PruneOptions are the flags of `container prune`.
@@ -31,12 +29,8 @@ func (o *PruneOptions) Validate() error {
 	if err := o.Filters.CheckKeys("until", "label", "label!"); err != nil {
 		return err
 	}
-	for _, v := range o.Filters.Get("until") {
-		if _, err := opts.ParseTimestamp(v, time.Now()); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := o.Filters.Timestamps("until", time.Now())
+	return err
 }
 
 // ErrPruneCancelled is returned when the user declines the prompt. Docker
@@ -52,7 +46,7 @@ Are you sure you want to continue?`
 // containers' writable layers.
 func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
 	if !o.Force {
-		ok, err := askConfirmation(ctx, in, out, pruneWarning)
+		ok, err := prompt.Confirm(ctx, in, out, pruneWarning)
 		if err != nil {
 			return err
 		}
@@ -70,13 +64,9 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 	if err != nil {
 		return err
 	}
-	var until []time.Time
-	for _, v := range o.Filters.Get("until") {
-		t, err := opts.ParseTimestamp(v, time.Now())
-		if err != nil {
-			return err
-		}
-		until = append(until, t)
+	until, err := o.Filters.Timestamps("until", time.Now())
+	if err != nil {
+		return err
 	}
 	sz := newDiskSizer(c)
 	var deleted []string
@@ -102,10 +92,8 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 		deleted = append(deleted, r.info.ID)
 		reclaimed += r.sizeRw
 	}
-	if len(deleted) > 0 {
-		fmt.Fprintf(out, "Deleted Containers:\n%s\n\n", strings.Join(deleted, "\n"))
-	}
-	fmt.Fprintln(out, "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
+	prompt.Deleted(out, "Deleted Containers", deleted)
+	prompt.Reclaimed(out, units.HumanSize(float64(reclaimed)))
 	return errors.Join(errs...)
 }
 
@@ -116,22 +104,4 @@ func createdBeforeAll(created time.Time, until []time.Time) bool {
 		}
 	}
 	return true
-}
-
-// askConfirmation prints the question and waits for a line on in, or for the
-// context to end (Ctrl-C while the prompt waits).
-func askConfirmation(ctx context.Context, in io.Reader, out io.Writer, question string) (bool, error) {
-	fmt.Fprint(out, question+" [y/N] ")
-	answer := make(chan bool, 1)
-	go func() {
-		s := bufio.NewScanner(in)
-		answer <- s.Scan() && strings.EqualFold(strings.TrimSpace(s.Text()), "y")
-	}()
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(out)
-		return false, ctx.Err()
-	case ok := <-answer:
-		return ok, nil
-	}
 }

@@ -118,13 +118,29 @@ func RemoveContainer(ctx context.Context, c *client.Client, store *containerutil
 			return fmt.Errorf("cannot remove container %s: could not kill: %w", id, err)
 		}
 	}
-	if err := ctr.Delete(ctx, client.WithSnapshotCleanup); err != nil && !errdefs.IsNotFound(err) {
+	if err := deleteContainer(ctx, ctr); err != nil {
 		return fmt.Errorf("removing container %s: %w", id, err)
 	}
 	if err := store.ReleaseName(name, id); err != nil {
 		return err
 	}
 	return store.RemoveContainer(id)
+}
+
+// deleteContainer deletes the container record and its snapshot. The
+// restart monitor may have decided to start a task just before its labels
+// were changed; such a task is killed and the delete tried again.
+func deleteContainer(ctx context.Context, ctr client.Container) error {
+	var err error
+	for attempt := 0; attempt < 10; attempt++ {
+		err = ctr.Delete(ctx, client.WithSnapshotCleanup)
+		if err == nil || errdefs.IsNotFound(err) {
+			return nil
+		}
+		_ = killAndDeleteTask(ctx, ctr)
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
 }
 
 // disableRestarts tells the restart monitor to leave the container alone, so

@@ -1,101 +1,32 @@
 package image
 
 import (
-	"errors"
-	"fmt"
 	"path"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/distribution/reference"
+
+	"github.com/berth-project/berth/pkg/opts"
 )
 
-// Filters holds --filter values as Docker's filter arguments: each key
-// with its values. It is a flag value (String, Set, Type) that refuses a
-// value without "=", as Docker's --filter does.
-type Filters struct {
-	args map[string][]string
-}
-
-// String lists the filters as key=value pairs.
-func (f *Filters) String() string {
-	var out []string
-	for _, k := range f.keys() {
-		for _, v := range f.args[k] {
-			out = append(out, k+"="+v)
-		}
-	}
-	return strings.Join(out, ",")
-}
-
-// Set adds one "key=value" filter.
-func (f *Filters) Set(value string) error {
-	if value == "" {
-		return nil
-	}
-	name, val, ok := strings.Cut(value, "=")
-	if !ok {
-		return errors.New("bad format of filter (expected name=value)")
-	}
-	f.Add(strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(val))
-	return nil
-}
-
-// Type names the flag's value in help output.
-func (f *Filters) Type() string { return "filter" }
-
-// Add adds a filter value under key.
-func (f *Filters) Add(key, value string) {
-	if f.args == nil {
-		f.args = map[string][]string{}
-	}
-	f.args[key] = append(f.args[key], value)
-}
-
-// Get returns the values of key.
-func (f *Filters) Get(key string) []string { return f.args[key] }
-
-func (f *Filters) keys() []string {
-	keys := make([]string, 0, len(f.args))
-	for k := range f.args {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// invalidFilter is Docker's error for an unknown key or a bad value.
-func storeInvalidFilter(key string, values ...string) error {
-	if len(values) == 0 {
-		return fmt.Errorf("invalid filter '%s'", key)
-	}
-	return fmt.Errorf("invalid filter '%s=%s'", key, strings.Join(values, ","))
-}
-
-// validate refuses keys outside allowed and values that cannot parse; it
-// needs no engine, so commands run it before dialing.
-func (f *Filters) validate(now time.Time, allowed ...string) error {
-	for _, k := range f.keys() {
-		if !slices.Contains(allowed, k) {
-			return storeInvalidFilter(k)
-		}
-	}
-	if _, err := f.dangling(); err != nil {
+// validateFilters refuses keys outside allowed and values that cannot
+// parse; it needs no engine, so commands run it before dialing.
+func validateFilters(f *opts.Filters, now time.Time, allowed ...string) error {
+	if err := f.CheckKeys(allowed...); err != nil {
 		return err
 	}
-	for _, v := range f.Get("until") {
-		if _, err := storeParseTimestamp(v, now); err != nil {
-			return err
-		}
+	if _, err := danglingFilter(f); err != nil {
+		return err
 	}
-	return nil
+	_, err := f.Timestamps("until", now)
+	return err
 }
 
-// dangling returns the dangling filter's value, nil when not given.
-func (f *Filters) dangling() (*bool, error) {
+// danglingFilter returns the dangling filter's value, nil when not given.
+// Docker refuses a value that is not a boolean and a true and a false
+// given together.
+func danglingFilter(f *opts.Filters) (*bool, error) {
 	vals := f.Get("dangling")
 	if len(vals) == 0 {
 		return nil, nil
@@ -108,34 +39,13 @@ func (f *Filters) dangling() (*bool, error) {
 		case "false", "0":
 			isFalse = true
 		default:
-			return nil, storeInvalidFilter("dangling", vals...)
+			return nil, opts.InvalidFilter("dangling", vals...)
 		}
 	}
 	if isTrue == isFalse {
-		return nil, storeInvalidFilter("dangling", vals...)
+		return nil, opts.InvalidFilter("dangling", vals...)
 	}
 	return &isTrue, nil
-}
-
-// matchLabels reports whether labels satisfy every label= filter
-// ("key" or "key=value") and no label!= filter.
-func (f *Filters) matchLabels(labels map[string]string) bool {
-	has := func(cond string) bool {
-		k, v, withValue := strings.Cut(cond, "=")
-		got, ok := labels[k]
-		return ok && (!withValue || got == v)
-	}
-	for _, c := range f.Get("label") {
-		if !has(c) {
-			return false
-		}
-	}
-	for _, c := range f.Get("label!") {
-		if has(c) {
-			return false
-		}
-	}
-	return true
 }
 
 // matchReference reports whether a stored name matches one of the
@@ -157,43 +67,16 @@ func storeMatchReference(patterns []string, name string) bool {
 	return false
 }
 
-// timestampLayouts are the absolute forms Docker takes for until=.
-var timestampLayouts = []string{
-	time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05Z07:00",
-	"2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02Z07:00", "2006-01-02",
-}
-
-// parseTimestamp reads until= as Docker does: a Go duration before now
-// ("24h"), a Unix time ("1700000000" or with a fraction) or a date and time.
-func storeParseTimestamp(value string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(value); err == nil && value != "" && value[0] != '-' {
-		return now.Add(-d), nil
-	}
-	if secs, frac, ok := strings.Cut(value, "."); secs != "" {
-		s, err1 := strconv.ParseInt(secs, 10, 64)
-		n, err2 := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
-		if err1 == nil && (!ok || (err2 == nil && frac != "")) {
-			return time.Unix(s, n), nil
-		}
-	}
-	for _, layout := range timestampLayouts {
-		if t, err := time.ParseInLocation(layout, value, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("failed to parse value as time or duration: %q", value)
-}
-
 // compileFilter turns the filters of `images` into a test of one image:
 // its first record and its summary, whose names it may narrow to those a
 // reference= filter matches. before= and since= name images, so the store
 // resolves them here.
-func (st *localStore) compileFilter(f *Filters, now time.Time) (func(*localImage, *imageSummary) bool, error) {
-	dangling, err := f.dangling()
+func (st *localStore) compileFilter(f *opts.Filters, now time.Time) (func(*localImage, *imageSummary) bool, error) {
+	dangling, err := danglingFilter(f)
 	if err != nil {
 		return nil, err
 	}
-	var before, since, until []time.Time
+	var before, since []time.Time
 	for key, dst := range map[string]*[]time.Time{"before": &before, "since": &since} {
 		for _, ref := range f.Get(key) {
 			img, _, err := st.lookup(ref)
@@ -203,12 +86,9 @@ func (st *localStore) compileFilter(f *Filters, now time.Time) (func(*localImage
 			*dst = append(*dst, img.created())
 		}
 	}
-	for _, v := range f.Get("until") {
-		t, err := storeParseTimestamp(v, now)
-		if err != nil {
-			return nil, err
-		}
-		until = append(until, t)
+	until, err := f.Timestamps("until", now)
+	if err != nil {
+		return nil, err
 	}
 	refs := f.Get("reference")
 	return func(img *localImage, s *imageSummary) bool {
@@ -235,7 +115,7 @@ func (st *localStore) compileFilter(f *Filters, now time.Time) (func(*localImage
 				return false
 			}
 		}
-		return f.matchLabels(img.config.Config.Labels)
+		return f.MatchLabels(img.config.Config.Labels)
 	}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/formatter"
+	"github.com/berth-project/berth/pkg/opts"
 )
 
 // ImagesOptions are the flags and argument of `images`.
@@ -28,7 +29,7 @@ type ImagesOptions struct {
 	// NoTrunc prints full image IDs.
 	NoTrunc bool
 	// Filters are the --filter values.
-	Filters Filters
+	Filters opts.Filters
 	// Format is "table", "table TEMPLATE", "json" or a Go template.
 	Format string
 	// Repository is the optional REPOSITORY[:TAG] argument: a reference filter.
@@ -43,7 +44,7 @@ func (o *ImagesOptions) Validate() error {
 	if o.Quiet && o.Format != "" && o.Format != "table" {
 		return errors.New("cannot use --quiet and --format together")
 	}
-	return o.Filters.validate(time.Now(), listFilterKeys...)
+	return validateFilters(&o.Filters, time.Now(), listFilterKeys...)
 }
 
 // imageRow is one line of `images`, with Docker's field names: the table
@@ -105,7 +106,7 @@ func Images(ctx context.Context, cfg *config.Config, w io.Writer, o ImagesOption
 // summaries groups the store's records by image ID, newest first, keeping
 // the images the filters let through. withSize computes sizes, which quiet
 // output does not need.
-func (st *localStore) summaries(ctx context.Context, f *Filters, withSize bool) ([]imageSummary, error) {
+func (st *localStore) summaries(ctx context.Context, f *opts.Filters, withSize bool) ([]imageSummary, error) {
 	match, err := st.compileFilter(f, time.Now())
 	if err != nil {
 		return nil, err

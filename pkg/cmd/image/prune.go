@@ -1,9 +1,7 @@
 package image
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -13,6 +11,8 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/berth-project/berth/pkg/config"
+	"github.com/berth-project/berth/pkg/opts"
+	"github.com/berth-project/berth/pkg/prompt"
 )
 
 // PruneOptions are the flags of `image prune`.
@@ -20,14 +20,14 @@ type PruneOptions struct {
 	// All removes every image no container uses, not only dangling ones.
 	All bool
 	// Filters are until= and label= (label!=) values.
-	Filters Filters
+	Filters opts.Filters
 	// Force skips the confirmation prompt.
 	Force bool
 }
 
 // Validate checks the filters before the engine is dialed.
 func (o *PruneOptions) Validate() error {
-	return o.Filters.validate(time.Now(), "until", "label", "label!")
+	return validateFilters(&o.Filters, time.Now(), "until", "label", "label!")
 }
 
 // ErrCancelled is returned when the user declines a prompt. Docker exits 0
@@ -54,7 +54,7 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 		if o.All {
 			warning = pruneAllWarning
 		}
-		ok, err := storeConfirm(ctx, in, out, warning)
+		ok, err := prompt.Confirm(ctx, in, out, warning)
 		if err != nil {
 			return err
 		}
@@ -68,32 +68,12 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 	}
 	defer st.close()
 	lines, reclaimed, err := st.prune(ctx, o)
-	if len(lines) > 0 {
-		fmt.Fprintf(out, "Deleted Images:\n%s\n\n", strings.Join(lines, "\n"))
-	}
+	prompt.Deleted(out, "Deleted Images", lines)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "Total reclaimed space:", storeHumanSize(reclaimed))
+	prompt.Reclaimed(out, storeHumanSize(reclaimed))
 	return nil
-}
-
-// storeConfirm prints the question and waits for a line on in, or for the
-// context to end (Ctrl-C while the prompt waits).
-func storeConfirm(ctx context.Context, in io.Reader, out io.Writer, question string) (bool, error) {
-	fmt.Fprint(out, question+" [y/N] ")
-	answer := make(chan bool, 1)
-	go func() {
-		s := bufio.NewScanner(in)
-		answer <- s.Scan() && strings.EqualFold(strings.TrimSpace(s.Text()), "y")
-	}()
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(out)
-		return false, ctx.Err()
-	case ok := <-answer:
-		return ok, nil
-	}
 }
 
 // prune removes the candidates and returns Docker's lines and the space
