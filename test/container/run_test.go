@@ -16,6 +16,10 @@ func TestRunAttachedStreamsAndExitCodes(t *testing.T) {
 	if r.ExitCode != 7 || r.Stdout != "out\n" || r.Stderr != "err\n" {
 		t.Fatalf("want exit 7 and separate streams:\n%s", r)
 	}
+	r = engine.Berth(t, "run", "--rm", "-a", "stderr", img, "sh", "-c", "echo out; echo err >&2")
+	if r.ExitCode != 0 || r.Stdout != "" || r.Stderr != "err\n" {
+		t.Fatalf("-a stderr attaches stderr only:\n%s", r)
+	}
 	r = engine.Berth(t, "run", "--rm", img, "no-such-command")
 	if r.ExitCode != 127 {
 		t.Fatalf("want 127:\n%s", r)

@@ -47,6 +47,8 @@ running. A missing image is pulled first.`,
 	f.BoolVarP(&o.Detach, "detach", "d", false, "Run container in background and print container ID")
 	f.BoolVar(&o.Rm, "rm", false, "Automatically remove the container and its associated anonymous volumes when it exits")
 	f.BoolVar(&o.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
+	f.StringArrayVarP(&o.Attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
+	f.StringVar(&o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container (not supported by run: use run -dit and attach)")
 	return cmd
 }
 

@@ -107,7 +107,7 @@ func removeContainer(ctx context.Context, cfg *config.Config, ctr client.Contain
 // attached runs too, with stdout and stderr apart.
 func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, s Streams, o *RunOptions, meta *containerutil.Meta) error {
 	stdin := s.In
-	if !o.Interactive {
+	if !o.Interactive || !o.attaches("stdin") {
 		stdin = nil
 	}
 	var task client.Task
@@ -122,6 +122,7 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 			}()
 		}}
 	}
+	s = o.attachedStreams(s)
 	tee, err := startTee(cfg, ctr.ID(), meta, s)
 	if err != nil {
 		return err
@@ -306,4 +307,29 @@ func hasRestartPolicy(ctx context.Context, ctr client.Container) bool {
 	}
 	_, ok := labels[containerutil.RestartPolicyLabel]
 	return ok
+}
+
+// attaches reports whether -a selects stream; without -a all are attached.
+func (o *RunOptions) attaches(stream string) bool {
+	if len(o.Attach) == 0 {
+		return true
+	}
+	for _, a := range o.Attach {
+		if strings.EqualFold(a, stream) {
+			return true
+		}
+	}
+	return false
+}
+
+// attachedStreams drops the output streams -a leaves out; the log still
+// gets them.
+func (o *RunOptions) attachedStreams(s Streams) Streams {
+	if !o.attaches("stdout") {
+		s.Out = io.Discard
+	}
+	if !o.attaches("stderr") {
+		s.Err = io.Discard
+	}
+	return s
 }

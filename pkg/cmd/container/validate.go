@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/berth-project/berth/pkg/containerutil"
 	"github.com/berth-project/berth/pkg/opts"
@@ -38,6 +39,19 @@ func (o *RunOptions) Validate(stdinIsTerminal bool) error {
 	}
 	if o.TTY && o.Interactive && !stdinIsTerminal && !o.Detach {
 		return errors.New("the input device is not a TTY")
+	}
+	if len(o.Attach) > 0 && o.Detach {
+		return errors.New("conflicting options: cannot specify both --attach and --detach")
+	}
+	for _, a := range o.Attach {
+		switch strings.ToLower(a) {
+		case "stdin", "stdout", "stderr":
+		default:
+			return fmt.Errorf("invalid argument %q for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR", a)
+		}
+	}
+	if o.DetachKeys != "" {
+		return errors.New("--detach-keys is not supported by run: use `berth run -dit` and `berth attach --detach-keys`")
 	}
 	if o.Rm && o.Restart != "" && o.Restart != "no" {
 		return errors.New("conflicting options: --restart and --rm")
