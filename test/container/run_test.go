@@ -139,3 +139,15 @@ func TestRunBadInputChangesNothing(t *testing.T) {
 	}
 	engine.MustBerth(t, "run", "--rm", "--name", "badinput", img, "true")
 }
+
+func TestRunInteractiveTTYNeedsATerminal(t *testing.T) {
+	img := loadBusybox(t)
+	before := containerIDs(t)
+	r := engine.BerthIn(t, strings.NewReader(""), "run", "--rm", "-it", "--name", "nottyrun", img, "true")
+	if r.ExitCode != 125 || r.Stderr != "berth: the input device is not a TTY\n" {
+		t.Fatalf("-it without a terminal:\n%s", r)
+	}
+	if ids := newContainers(t, before); len(ids) != 0 {
+		t.Fatalf("a refused run created %v", ids)
+	}
+}
