@@ -168,9 +168,11 @@ func (s *Store) LoadMeta(id string) (*Meta, error) {
 
 // UpdateMeta loads, changes and saves the metadata under the container's lock,
 // so concurrent commands do not lose each other's changes.
+// A removed container stays removed: its directory is not created again
+// (os.ErrNotExist), whoever comes late with an update.
 func (s *Store) UpdateMeta(id string, fn func(*Meta) error) error {
 	dir := s.ContainerDir(id)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
 		return err
 	}
 	lock, err := fsutil.LockFile(filepath.Join(dir, ".lock"))
@@ -179,9 +181,12 @@ func (s *Store) UpdateMeta(id string, fn func(*Meta) error) error {
 	}
 	defer lock.Unlock()
 	m, err := s.LoadMeta(id)
-	if errors.Is(err, os.ErrNotExist) {
-		m = &Meta{}
-	} else if err != nil {
+	if err != nil {
+		// Removed while this waited for the lock: take back the lock file.
+		if errors.Is(err, os.ErrNotExist) {
+			_ = os.Remove(filepath.Join(dir, ".lock"))
+			_ = os.Remove(dir)
+		}
 		return err
 	}
 	if err := fn(m); err != nil {

@@ -2,7 +2,9 @@ package container
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"syscall"
 
 	"github.com/containerd/containerd/v2/client"
@@ -73,7 +75,8 @@ func killTarget(ctx context.Context, cfg *config.Config, t *target, sig syscall.
 		if err := t.store.UpdateMeta(t.ctr.ID(), func(m *containerutil.Meta) error {
 			m.State.StoppedByUser = true
 			return nil
-		}); err != nil {
+		}); err != nil && !errors.Is(err, os.ErrNotExist) {
+			// (A container berth did not create has no metadata.)
 			return err
 		}
 	}

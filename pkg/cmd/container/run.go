@@ -77,7 +77,8 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 			removeContainer(cleanCtx, cfg, ctr, meta.Name)
 			return err
 		}
-		if _, _, err := startTask(cleanCtx, cfg, ctr, ioc, uri); err != nil {
+		flags := startFlags{fresh: true, restartPolicy: meta.HostConfig.RestartPolicy.Name != "no"}
+		if _, _, err := startTaskWith(cleanCtx, cfg, ctr, ioc, uri, flags); err != nil {
 			removeContainer(cleanCtx, cfg, ctr, meta.Name)
 			return err
 		}
@@ -133,7 +134,8 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 	if o.TTY {
 		ioc = cio.NewCreator(cio.WithStreams(stdin, tee.out, nil), cio.WithTerminal, fifos)
 	}
-	task, statusC, err := startTask(ctx, cfg, ctr, ioc, nil)
+	flags := startFlags{fresh: true, ephemeral: o.removedByCLI, restartPolicy: meta.HostConfig.RestartPolicy.Name != "no"}
+	task, statusC, err := startTaskWith(ctx, cfg, ctr, ioc, nil, flags)
 	if err != nil {
 		return err
 	}
@@ -142,7 +144,7 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 		restore := setupTerminal(ctx, task)
 		defer restore()
 	}
-	return waitAttached(ctx, cfg, ctr, task, statusC, o.SigProxy)
+	return waitAttached(ctx, cfg, ctr, task, statusC, o.SigProxy, flags)
 }
 
 // tee copies the container's output to the caller and to its log.
@@ -192,7 +194,7 @@ func (t *tee) close() {
 }
 
 // waitAttached forwards signals until the task exits, then records the exit.
-func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, sigProxy bool) error {
+func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, sigProxy bool, f startFlags) error {
 	sigs := make(chan os.Signal, 8)
 	if sigProxy {
 		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
@@ -211,11 +213,13 @@ func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container,
 			if tio := task.IO(); tio != nil {
 				tio.Wait()
 			}
-			recordExit(ctx, cfg, ctr.ID(), int(code), exitedAt)
+			if !f.ephemeral {
+				recordExit(ctx, cfg, ctr.ID(), int(code), exitedAt)
+			}
 			// The stopped task is deleted so its shim does not linger; the
 			// exit status lives on in berth's metadata. Under a restart
 			// policy it stays: the restart monitor decides from it.
-			if !hasRestartPolicy(ctx, ctr) {
+			if !f.restartPolicy {
 				_, _ = task.Delete(ctx)
 			}
 			if code != 0 {

@@ -2,8 +2,10 @@ package container
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -49,6 +51,26 @@ func (l *logIO) Close() error       { return nil }
 // records the start in berth's metadata and the restart monitor's labels,
 // and starts it. A stopped task of an earlier run is deleted first.
 func startTask(ctx context.Context, cfg *config.Config, ctr client.Container, ioc cio.Creator, logURI *url.URL) (client.Task, <-chan client.ExitStatus, error) {
+	return startTaskWith(ctx, cfg, ctr, ioc, logURI, startFlags{})
+}
+
+// startFlags let `run` skip what cannot apply to a container it has just
+// created: every call here is on the path of each `run`.
+type startFlags struct {
+	// fresh: the container was just created, it has no earlier task.
+	fresh bool
+	// ephemeral: the CLI removes the container when it exits, so its start
+	// time need not be recorded (the engine's supervisor records it too).
+	ephemeral bool
+	// restartPolicy: whether the restart monitor looks after the container.
+	restartPolicy bool
+}
+
+func startTaskWith(ctx context.Context, cfg *config.Config, ctr client.Container, ioc cio.Creator, logURI *url.URL, f startFlags) (client.Task, <-chan client.ExitStatus, error) {
+	if f.fresh {
+		return createAndStart(ctx, cfg, ctr, ioc, logURI, f)
+	}
+	f.restartPolicy = hasRestartPolicy(ctx, ctr)
 	if old, err := ctr.Task(ctx, nil); err == nil {
 		if st, err := old.Status(ctx); err == nil && st.Status == client.Running {
 			return nil, nil, fmt.Errorf("container %s is already running", ctr.ID())
@@ -57,6 +79,10 @@ func startTask(ctx context.Context, cfg *config.Config, ctr client.Container, io
 			return nil, nil, err
 		}
 	}
+	return createAndStart(ctx, cfg, ctr, ioc, logURI, f)
+}
+
+func createAndStart(ctx context.Context, cfg *config.Config, ctr client.Container, ioc cio.Creator, logURI *url.URL, f startFlags) (client.Task, <-chan client.ExitStatus, error) {
 	task, err := ctr.NewTask(ctx, ioc)
 	if err != nil {
 		return nil, nil, startError(err)
@@ -66,19 +92,24 @@ func startTask(ctx context.Context, cfg *config.Config, ctr client.Container, io
 		_, _ = task.Delete(ctx, client.WithProcessKill)
 		return nil, nil, err
 	}
-	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-	if err := store.UpdateMeta(ctr.ID(), func(m *containerutil.Meta) error {
-		m.State.StartedAt = time.Now().UTC()
-		m.State.StoppedByUser = false
-		m.State.Error = ""
-		return nil
-	}); err != nil {
-		_, _ = task.Delete(ctx, client.WithProcessKill)
-		return nil, nil, err
+	if !f.ephemeral {
+		store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+		if err := store.UpdateMeta(ctr.ID(), func(m *containerutil.Meta) error {
+			m.State.StartedAt = time.Now().UTC()
+			m.State.StoppedByUser = false
+			m.State.Error = ""
+			return nil
+		}); err != nil && !errors.Is(err, os.ErrNotExist) {
+			// (A container berth did not create has no metadata to update.)
+			_, _ = task.Delete(ctx, client.WithProcessKill)
+			return nil, nil, err
+		}
 	}
-	if err := markRunning(ctx, ctr, logURI); err != nil {
-		_, _ = task.Delete(ctx, client.WithProcessKill)
-		return nil, nil, err
+	if f.restartPolicy {
+		if err := markRunning(ctx, ctr, logURI); err != nil {
+			_, _ = task.Delete(ctx, client.WithProcessKill)
+			return nil, nil, err
+		}
 	}
 	if err := task.Start(ctx); err != nil {
 		_, _ = task.Delete(ctx, client.WithProcessKill)

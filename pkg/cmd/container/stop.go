@@ -2,6 +2,7 @@ package container
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strconv"
 	"syscall"
@@ -86,7 +87,8 @@ func stopTarget(ctx context.Context, cfg *config.Config, t *target, o *StopOptio
 		if err := t.store.UpdateMeta(t.ctr.ID(), func(m *containerutil.Meta) error {
 			m.State.StoppedByUser = true
 			return nil
-		}); err != nil {
+		}); err != nil && !errors.Is(err, os.ErrNotExist) {
+			// (A container berth did not create has no metadata.)
 			return err
 		}
 	}

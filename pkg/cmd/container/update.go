@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/containerd/containerd/v2/client"
@@ -137,13 +138,17 @@ func updateTarget(ctx context.Context, cfg *config.Config, t *target, o *UpdateO
 			return err
 		}
 	}
-	return t.store.UpdateMeta(t.ctr.ID(), func(m *containerutil.Meta) error {
+	err = t.store.UpdateMeta(t.ctr.ID(), func(m *containerutil.Meta) error {
 		m.HostConfig.Resources = res
 		if o.policy != nil {
 			m.HostConfig.RestartPolicy = containerutil.RestartPolicy{Name: o.policy.Name, MaximumRetryCount: o.policy.MaximumRetryCount}
 		}
 		return nil
 	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // a container berth did not create has no metadata
+	}
+	return err
 }
 
 // mergeResources applies the given flags to the container's resources, with
