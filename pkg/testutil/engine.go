@@ -294,3 +294,35 @@ func Main(m *testing.M, engine **Engine) int {
 	}
 	return code
 }
+
+// BusyboxRef is the name LoadBusybox gives the busybox test image.
+const BusyboxRef = "berth.local/busybox:test"
+
+// LoadImage builds an image from the host's busybox-static with opts and
+// loads it into the engine as ref, through `berth load`.
+func (e *Engine) LoadImage(t testing.TB, ref string, opts ...ImageOpt) {
+	t.Helper()
+	img, err := NewImage(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.CreateTemp(e.Dir, "image-*.tar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	if err := WriteOCIArchive(f, img, ref); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	e.MustBerth(t, "load", "-q", "-i", f.Name())
+}
+
+// LoadBusybox loads the busybox test image once per engine and returns its name.
+func (e *Engine) LoadBusybox(t testing.TB) string {
+	t.Helper()
+	if r := e.Berth(t, "image", "inspect", "--format", "{{.Id}}", BusyboxRef); r.ExitCode != 0 {
+		e.LoadImage(t, BusyboxRef)
+	}
+	return BusyboxRef
+}

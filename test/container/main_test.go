@@ -4,9 +4,7 @@ package container_test
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/berth-project/berth/pkg/testutil"
@@ -16,32 +14,8 @@ var engine *testutil.Engine
 
 func TestMain(m *testing.M) { os.Exit(testutil.Main(m, &engine)) }
 
-// busybox is the image every container test runs.
-const busybox = "berth.local/busybox:test"
-
-var loadOnce sync.Once
-
 // loadBusybox makes sure the busybox test image is in the engine.
-func loadBusybox(t *testing.T) string {
-	t.Helper()
-	loadOnce.Do(func() {
-		img, err := testutil.NewImage()
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(engine.Dir, "busybox-test.tar")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := testutil.WriteOCIArchive(f, img, busybox); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		engine.MustBerth(t, "load", "-q", "-i", path)
-	})
-	return busybox
-}
+func loadBusybox(t *testing.T) string { return engine.LoadBusybox(t) }
 
 // containerIDs lists the engine's containers in the default namespace.
 func containerIDs(t *testing.T) []string {

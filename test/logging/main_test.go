@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,31 +20,8 @@ var engine *testutil.Engine
 
 func TestMain(m *testing.M) { os.Exit(testutil.Main(m, &engine)) }
 
-const busybox = "berth.local/busybox:test"
-
-var loadOnce sync.Once
-
 // loadBusybox makes sure the busybox test image is in the engine.
-func loadBusybox(t *testing.T) string {
-	t.Helper()
-	loadOnce.Do(func() {
-		img, err := testutil.NewImage()
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(engine.Dir, "busybox-test.tar")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := testutil.WriteOCIArchive(f, img, busybox); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		engine.MustBerth(t, "load", "-q", "-i", path)
-	})
-	return busybox
-}
+func loadBusybox(t *testing.T) string { return engine.LoadBusybox(t) }
 
 // runDetached starts a named container and removes it when the test ends.
 func runDetached(t *testing.T, name string, args ...string) string {
