@@ -48,7 +48,7 @@ running. A missing image is pulled first.`,
 	f.BoolVar(&o.Rm, "rm", false, "Automatically remove the container and its associated anonymous volumes when it exits")
 	f.BoolVar(&o.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	f.StringArrayVarP(&o.Attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
-	f.StringVar(&o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container (not supported by run: use run -dit and attach)")
+	f.StringVar(&o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container (with -it)")
 	return cmd
 }
 

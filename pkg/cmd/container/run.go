@@ -85,6 +85,9 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 		fmt.Fprintln(s.Out, ctr.ID())
 		return nil
 	}
+	if o.DetachKeys != "" {
+		return runWithDetachKeys(ctx, c, cfg, ctr, meta, uri, s, o)
+	}
 	if o.Rm {
 		defer removeContainer(cleanCtx, cfg, ctr, meta.Name)
 	}

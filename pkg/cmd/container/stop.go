@@ -47,7 +47,14 @@ func (o *StopOptions) Validate() error {
 // restart policy, until it is started again.
 func Stop(ctx context.Context, cfg *config.Config, s Streams, o *StopOptions) error {
 	return forEach(ctx, cfg, s.Out, o.Containers, true, func(ctx context.Context, t *target) error {
-		return stopTarget(context.WithoutCancel(ctx), cfg, t, o, true)
+		err := stopTarget(context.WithoutCancel(ctx), cfg, t, o, true)
+		if err != nil && errdefs.IsNotFound(err) {
+			// An --rm container the engine removed as soon as it exited.
+			if _, lerr := t.c.LoadContainer(ctx, t.ctr.ID()); errdefs.IsNotFound(lerr) {
+				return nil
+			}
+		}
+		return err
 	})
 }
 

@@ -37,6 +37,9 @@ func (o *RunOptions) Validate(stdinIsTerminal bool) error {
 	if err := o.CreateOptions.Validate(); err != nil {
 		return err
 	}
+	if err := o.validateDetachKeys(); err != nil {
+		return err
+	}
 	if o.TTY && o.Interactive && !stdinIsTerminal && !o.Detach {
 		return errors.New("the input device is not a TTY")
 	}
@@ -49,9 +52,6 @@ func (o *RunOptions) Validate(stdinIsTerminal bool) error {
 		default:
 			return fmt.Errorf("invalid argument %q for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR", a)
 		}
-	}
-	if o.DetachKeys != "" {
-		return errors.New("--detach-keys is not supported by run: use `berth run -dit` and `berth attach --detach-keys`")
 	}
 	if o.Rm && o.Restart != "" && o.Restart != "no" {
 		return errors.New("conflicting options: --restart and --rm")
