@@ -67,10 +67,10 @@ func stopTarget(ctx context.Context, cfg *config.Config, t *target, o *StopOptio
 	}
 	_, hasPolicy := labels[containerutil.RestartPolicyLabel]
 	if hasPolicy {
-		// First keep the monitor from starting it again once it exits, but
-		// leave the status "running": "stopped" would make the monitor
-		// SIGKILL it at once instead of giving it its grace period.
-		if _, err := t.ctr.SetLabels(ctx, map[string]string{containerutil.RestartExplicitStop: "true"}); err != nil {
+		// First take the container out of the monitor's sight, so that it
+		// neither starts it again once it exits nor cuts its grace period
+		// short (a "stopped" status would make the monitor SIGKILL it).
+		if err := t.ctr.Update(ctx, unmonitor); err != nil {
 			return err
 		}
 	}
@@ -99,15 +99,20 @@ func stopTarget(ctx context.Context, cfg *config.Config, t *target, o *StopOptio
 			return err
 		}
 	}
-	if hasPolicy {
-		if err := t.ctr.Update(ctx, unmonitor); err != nil {
-			return err
-		}
-	}
 	// The task is deleted so that its shim exits; a start made by the restart
 	// monitor between the reads above and the labels is undone here too.
 	if err := dropTask(ctx, t.ctr); err != nil {
 		return err
+	}
+	if hasPolicy {
+		// A monitor pass that read the labels before they changed may still
+		// start a task: it happens within a pass, so watch a little longer.
+		for i := 0; i < 3; i++ {
+			time.Sleep(150 * time.Millisecond)
+			if err := dropTask(ctx, t.ctr); err != nil {
+				return err
+			}
+		}
 	}
 	removeStdinFIFO(cfg, t.ctr.ID())
 	if final && labels[containerutil.LabelAutoRemove] == "true" {
