@@ -1,33 +1,13 @@
 package container_test
 
 import (
-	"bytes"
 	"errors"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// syncBuffer is a bytes.Buffer the test may read while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Ctrl-C in an attached run reaches the container (--sig-proxy).
 func TestAttachedRunForwardsSignals(t *testing.T) {
@@ -35,7 +15,7 @@ func TestAttachedRunForwardsSignals(t *testing.T) {
 	forceRemove(t, "sigproxy")
 	cmd := engine.Cmd("run", "--rm", "--name", "sigproxy", img, "sh", "-c",
 		`trap "echo got-int; exit 42" INT; echo ready; while true; do sleep 0.1; done`)
-	out := &syncBuffer{}
+	out := &lockedBuffer{}
 	cmd.Stdout = out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
