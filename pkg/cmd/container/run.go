@@ -74,12 +74,12 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 	if o.Detach {
 		ioc, err := TaskIO(cfg, ctr.ID(), meta, uri)
 		if err != nil {
-			removeContainer(cleanCtx, cfg, ctr, meta.Name)
+			removeContainer(cleanCtx, c, cfg, ctr)
 			return err
 		}
 		flags := startFlags{fresh: true, restartPolicy: meta.HostConfig.RestartPolicy.Name != "no"}
 		if _, _, err := startTaskWith(cleanCtx, cfg, ctr, ioc, uri, flags); err != nil {
-			removeContainer(cleanCtx, cfg, ctr, meta.Name)
+			removeContainer(cleanCtx, c, cfg, ctr)
 			return err
 		}
 		fmt.Fprintln(s.Out, ctr.ID())
@@ -89,20 +89,14 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 		return runWithDetachKeys(ctx, c, cfg, ctr, meta, uri, s, o)
 	}
 	if o.Rm {
-		defer removeContainer(cleanCtx, cfg, ctr, meta.Name)
+		defer removeContainer(cleanCtx, c, cfg, ctr)
 	}
 	return runAttached(cleanCtx, cfg, ctr, s, o, meta)
 }
 
-// removeContainer deletes the container, its snapshot, its files and its name.
-func removeContainer(ctx context.Context, cfg *config.Config, ctr client.Container, name string) {
-	if task, err := ctr.Task(ctx, nil); err == nil {
-		_, _ = task.Delete(ctx, client.WithProcessKill)
-	}
-	_ = ctr.Delete(ctx, client.WithSnapshotCleanup)
-	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-	_ = store.ReleaseName(name, ctr.ID())
-	_ = store.RemoveContainer(ctr.ID())
+// removeContainer removes a container run with --rm, as `rm -f` does.
+func removeContainer(ctx context.Context, c *client.Client, cfg *config.Config, ctr client.Container) {
+	_ = RemoveContainer(ctx, c, containerutil.NewStore(cfg.DataRoot, cfg.Namespace), ctr, true)
 }
 
 // runAttached starts the task with the caller's streams wired to it
@@ -144,7 +138,7 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 	}
 	close(created)
 	if o.TTY {
-		restore := setupTerminal(ctx, task)
+		restore := rawTerminal(ctx, func(w, h uint32) { _ = task.Resize(ctx, w, h) })
 		defer restore()
 	}
 	return waitAttached(ctx, cfg, ctr, task, statusC, o.SigProxy, flags)

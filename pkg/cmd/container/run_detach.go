@@ -45,14 +45,14 @@ func runWithDetachKeys(ctx context.Context, c *client.Client, cfg *config.Config
 	}
 	ioc, err := TaskIO(cfg, ctr.ID(), meta, uri)
 	if err != nil {
-		removeContainer(cleanCtx, cfg, ctr, meta.Name)
+		removeContainer(cleanCtx, c, cfg, ctr)
 		return err
 	}
 	began := time.Now().Add(-time.Millisecond)
 	flags := startFlags{fresh: true, restartPolicy: meta.HostConfig.RestartPolicy.Name != "no"}
 	task, _, err := startTaskWith(cleanCtx, cfg, ctr, ioc, uri, flags)
 	if err != nil {
-		removeContainer(cleanCtx, cfg, ctr, meta.Name)
+		removeContainer(cleanCtx, c, cfg, ctr)
 		return err
 	}
 	t := &target{c: c, store: containerutil.NewStore(cfg.DataRoot, cfg.Namespace), ctr: ctr, query: meta.Name}
@@ -67,7 +67,7 @@ func runWithDetachKeys(ctx context.Context, c *client.Client, cfg *config.Config
 	}
 	finishAttachedRun(cleanCtx, cfg, t)
 	if o.Rm {
-		removeContainer(cleanCtx, cfg, ctr, meta.Name)
+		removeContainer(cleanCtx, c, cfg, ctr)
 	}
 	return err
 }

@@ -118,16 +118,10 @@ func createAndStart(ctx context.Context, cfg *config.Config, ctr client.Containe
 	return task, statusC, nil
 }
 
-// markRunning tells the restart monitor the container is meant to run, and
-// which logger to give it when the monitor starts it again.
+// markRunning tells the restart monitor the container (one with a restart
+// policy) is meant to run, and which logger to give it when the monitor
+// starts it again.
 func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL) error {
-	labels, err := ctr.Labels(ctx)
-	if err != nil {
-		return err
-	}
-	if _, ok := labels[containerutil.RestartPolicyLabel]; !ok {
-		return nil
-	}
 	set := map[string]string{
 		containerutil.RestartStatusLabel:  string(client.Running),
 		containerutil.RestartExplicitStop: "false",
@@ -135,6 +129,6 @@ func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL) err
 	if logURI != nil {
 		set[containerutil.RestartLogURILabel] = logURI.String()
 	}
-	_, err = ctr.SetLabels(ctx, set)
+	_, err := ctr.SetLabels(ctx, set)
 	return err
 }
