@@ -14,6 +14,8 @@ import (
 
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/log"
+
+	"github.com/berth-project/berth/pkg/fsutil"
 )
 
 // Serving reports whether an engine answers on the socket.
@@ -76,11 +78,11 @@ func (d *Daemon) Start(ctx context.Context) error {
 	if err := d.PrepareDirs(); err != nil {
 		return err
 	}
-	lock, err := lockFile(d.startLockPath(), true)
+	lock, err := fsutil.LockFile(d.startLockPath())
 	if err != nil {
 		return err
 	}
-	defer lock.unlock()
+	defer lock.Unlock()
 	// Another CLI may have started it while this one waited for the lock.
 	if d.Serving(ctx) {
 		return nil

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/berth-project/berth/pkg/fsutil"
 )
 
 // ErrNotRunning is returned by Stop when no engine owns the data root.
@@ -66,24 +69,24 @@ func (d *Daemon) Stop(ctx context.Context, timeout time.Duration) error {
 }
 
 // RootLock is the lock a foreground engine holds on its data root.
-type RootLock struct{ l *fileLock }
+type RootLock struct{ l *fsutil.Lock }
 
 // Release drops the lock.
-func (r *RootLock) Release() { r.l.unlock() }
+func (r *RootLock) Release() { r.l.Unlock() }
 
 // AcquireRoot takes the data root for a foreground engine, or says which
 // engine already has it.
 func (d *Daemon) AcquireRoot() (*RootLock, error) {
-	l, err := lockFile(d.lockPath(), false)
-	if errors.Is(err, errLocked) {
+	l, err := fsutil.TryLockFile(d.lockPath())
+	if errors.Is(err, fsutil.ErrLocked) {
 		pid := lockHolder(d.lockPath())
 		return nil, fmt.Errorf("another berth engine (pid %d) is already running on data root %s", pid, d.dataRoot)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := l.writePID(os.Getpid()); err != nil {
-		l.unlock()
+	if err := l.Record(strconv.Itoa(os.Getpid()) + "\n"); err != nil {
+		l.Unlock()
 		return nil, err
 	}
 	return &RootLock{l: l}, nil

@@ -52,23 +52,44 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 // so a crashed command never leaves a lock held by nothing.
 type Lock struct{ f *os.File }
 
+// ErrLocked is TryLockFile's answer when another process holds the lock.
+var ErrLocked = errors.New("locked")
+
 // LockFile takes an exclusive lock on path, creating it, and waits for it.
-func LockFile(path string) (*Lock, error) {
+func LockFile(path string) (*Lock, error) { return lockFile(path, unix.LOCK_EX) }
+
+// TryLockFile takes an exclusive lock on path, creating it, or returns
+// ErrLocked at once.
+func TryLockFile(path string) (*Lock, error) { return lockFile(path, unix.LOCK_EX|unix.LOCK_NB) }
+
+func lockFile(path string, how int) (*Lock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		err = unix.Flock(int(f.Fd()), how)
 		if !errors.Is(err, unix.EINTR) {
 			break
 		}
 	}
 	if err != nil {
 		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, ErrLocked
+		}
 		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
 	return &Lock{f: f}, nil
+}
+
+// Record replaces the lock file's content, e.g. with the holder's pid.
+func (l *Lock) Record(content string) error {
+	if err := l.f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := l.f.WriteAt([]byte(content), 0)
+	return err
 }
 
 // Unlock releases the lock.
