@@ -20,6 +20,7 @@ import (
 	"github.com/berth-project/berth/cmd/berth/namespace"
 	"github.com/berth-project/berth/cmd/berth/registry"
 	"github.com/berth-project/berth/cmd/berth/system"
+	"github.com/berth-project/berth/pkg/ocihook"
 )
 
 func main() {
@@ -29,6 +30,12 @@ func main() {
 func runCLI() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// runc runs the OCI hook at every start and stop of a networked
+	// container: it skips the command tree and the config file, which its
+	// flags replace.
+	if len(os.Args) > 2 && os.Args[1] == "internal" && os.Args[2] == "oci-hook" {
+		return ocihook.Main(ctx, os.Args[3:], os.Stdin, os.Stderr)
+	}
 	g, err := cli.LoadGlobals()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "berth:", err)

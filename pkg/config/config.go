@@ -30,7 +30,8 @@ type Config struct {
 	Snapshotter string `toml:"snapshotter"`
 	// CNIPath is the directory of the CNI plugins.
 	CNIPath string `toml:"cni_path"`
-	// CNINetConfPath is the directory of CNI network configs.
+	// CNINetConfPath is the directory of the networks' CNI configs; empty is
+	// <data root>/network/conf.
 	CNINetConfPath string `toml:"cni_netconfpath"`
 	// DataRoot is where berth keeps its state and the engine's root.
 	DataRoot string `toml:"data_root"`
@@ -58,7 +59,6 @@ func Default() *Config {
 		RunDir:         "/run/berth",
 		CgroupManager:  "cgroupfs",
 		HostsDir:       []string{"/etc/berth/certs.d", "/etc/containerd/certs.d"},
-		CNINetConfPath: "/etc/berth/cni/net.d",
 	}
 }
 

@@ -15,7 +15,6 @@ func TestDefault(t *testing.T) {
 		RunDir:         "/run/berth",
 		CgroupManager:  "cgroupfs",
 		HostsDir:       []string{"/etc/berth/certs.d", "/etc/containerd/certs.d"},
-		CNINetConfPath: "/etc/berth/cni/net.d",
 	}
 	got := Default()
 	if !reflect.DeepEqual(got, want) {

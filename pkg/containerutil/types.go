@@ -61,6 +61,13 @@ type LogConfig struct {
 	Config map[string]string
 }
 
+// PortBinding is one host side of a published port, as in Docker's
+// HostConfig.PortBindings and NetworkSettings.Ports.
+type PortBinding struct {
+	HostIP   string `json:"HostIp"`
+	HostPort string
+}
+
 // Ulimit is one --ulimit.
 type Ulimit struct {
 	Name string
@@ -96,27 +103,33 @@ type Resources struct {
 // HostConfig is Docker's HostConfig, the fields that apply to berth.
 type HostConfig struct {
 	Resources
-	LogConfig      LogConfig
-	NetworkMode    string
-	RestartPolicy  RestartPolicy
-	AutoRemove     bool
-	CapAdd         []string
-	CapDrop        []string
-	GroupAdd       []string
-	IpcMode        string
-	Cgroup         string
-	CgroupnsMode   string
-	OomScoreAdj    int
-	PidMode        string
-	Privileged     bool
-	ReadonlyRootfs bool
-	SecurityOpt    []string
-	Tmpfs          map[string]string `json:",omitempty"`
-	UTSMode        string
-	ShmSize        int64
-	Sysctls        map[string]string `json:",omitempty"`
-	Runtime        string
-	Init           *bool `json:",omitempty"`
+	LogConfig       LogConfig
+	NetworkMode     string
+	PortBindings    map[string][]PortBinding `json:",omitempty"`
+	PublishAllPorts bool
+	DNS             []string `json:"Dns"`
+	DNSOptions      []string `json:"DnsOptions"`
+	DNSSearch       []string `json:"DnsSearch"`
+	ExtraHosts      []string
+	RestartPolicy   RestartPolicy
+	AutoRemove      bool
+	CapAdd          []string
+	CapDrop         []string
+	GroupAdd        []string
+	IpcMode         string
+	Cgroup          string
+	CgroupnsMode    string
+	OomScoreAdj     int
+	PidMode         string
+	Privileged      bool
+	ReadonlyRootfs  bool
+	SecurityOpt     []string
+	Tmpfs           map[string]string `json:",omitempty"`
+	UTSMode         string
+	ShmSize         int64
+	Sysctls         map[string]string `json:",omitempty"`
+	Runtime         string
+	Init            *bool `json:",omitempty"`
 }
 
 // SavedState is the part of Docker's State berth records itself.

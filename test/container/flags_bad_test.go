@@ -72,10 +72,7 @@ func badCases() []flagsBadCase {
 		{[]string{"--health-interval", "-1s"}, plainErr("--health-interval cannot be negative")},
 		{[]string{"--health-retries", "-1"}, plainErr("--health-retries cannot be negative")},
 		{[]string{"--no-healthcheck", "--health-cmd", "true"}, plainErr("--no-healthcheck conflicts with --health-* options")},
-		{[]string{"-p", "8080:80"}, plainErr("--publish is not supported yet (networking comes with a later release)")},
-		{[]string{"-P"}, plainErr("--publish-all is not supported yet (networking comes with a later release)")},
-		{[]string{"--dns", "1.1.1.1"}, plainErr("--dns is not supported yet (networking comes with a later release)")},
-		{[]string{"--network", "host"}, plainErr("--network host is not supported yet (networking comes with a later release; only --network none works today)")},
+		{[]string{"--link", "web:web"}, plainErr("--link is not supported (legacy links are not supported: put the containers on a user network (berth network create), where they find each other by name)")},
 		{[]string{"-v", "/tmp:/tmp"}, plainErr("--volume is not supported yet (volumes come with a later release)")},
 		{[]string{"--mount", "type=tmpfs,dst=/x"}, plainErr("--mount is not supported yet (volumes come with a later release)")},
 	}

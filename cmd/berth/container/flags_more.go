@@ -13,7 +13,7 @@ import (
 
 // bindMoreCreateFlags binds the resource, security, namespace, logging and
 // health flags of run and create, with docker's names, defaults and help,
-// and the network and volume flags that berth refuses for now.
+// the network flags, and the volume flags that berth refuses for now.
 func bindMoreCreateFlags(cmd *cobra.Command, o *container.CreateOptions) {
 	f := cmd.Flags()
 	bindResourceFlags(f, o)
@@ -40,6 +40,7 @@ func bindMoreCreateFlags(cmd *cobra.Command, o *container.CreateOptions) {
 	f.DurationVar(&o.HealthStartPeriod, "health-start-period", 0, "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)")
 	f.BoolVar(&o.NoHealthcheck, "no-healthcheck", false, "Disable any container-specified HEALTHCHECK")
 
+	bindNetworkFlags(f, o)
 	bindRefusedFlags(cmd)
 	// -h is --hostname here, as in docker: help has no shorthand, and
 	// cobra would otherwise claim -h for it and panic.
@@ -88,38 +89,21 @@ type refusedFlag struct {
 	later string
 }
 
-const (
-	networking = "networking comes with a later release"
-	volumes    = "volumes come with a later release"
-)
+const volumes = "volumes come with a later release"
 
 // refusedFlags are bound (hidden) so that a docker command line using them
 // fails with a clear message instead of "unknown flag".
 var refusedFlags = []refusedFlag{
-	{name: "publish", shorthand: "p", later: networking},
-	{name: "publish-all", shorthand: "P", isBool: true, later: networking},
-	{name: "network-alias", later: networking},
-	{name: "net-alias", later: networking},
-	{name: "dns", later: networking},
-	{name: "dns-search", later: networking},
-	{name: "dns-option", later: networking},
-	{name: "dns-opt", later: networking},
-	{name: "add-host", later: networking},
-	{name: "ip", later: networking},
-	{name: "ip6", later: networking},
-	{name: "mac-address", later: networking},
-	{name: "link", later: networking},
-	{name: "link-local-ip", later: networking},
-	{name: "expose", later: networking},
+	{name: "link", later: "legacy links are not supported: put the containers on a user network (berth network create), where they find each other by name"},
+	{name: "link-local-ip", later: "link-local addresses are not supported"},
 	{name: "volume", shorthand: "v", later: volumes},
 	{name: "mount", later: volumes},
 	{name: "volumes-from", later: volumes},
 	{name: "volume-driver", later: volumes},
 }
 
-// bindRefusedFlags binds the refused flags and --network/--net, which
-// accept "none" (what every container gets today) and nothing else. The
-// check runs before the command does anything.
+// bindRefusedFlags binds the refused flags; the check runs before the
+// command does anything.
 func bindRefusedFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	for _, r := range refusedFlags {
@@ -130,20 +114,11 @@ func bindRefusedFlags(cmd *cobra.Command) {
 		}
 		_ = f.MarkHidden(r.name)
 	}
-	var networks []string
-	f.StringArrayVar(&networks, "network", nil, "Connect a container to a network (only \"none\" for now)")
-	f.StringArrayVar(&networks, "net", nil, "Connect a container to a network")
-	_ = f.MarkHidden("net")
 	next := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		for _, r := range refusedFlags {
 			if cmd.Flags().Changed(r.name) {
-				return &cli.StatusError{Status: 125, Message: fmt.Sprintf("--%s is not supported yet (%s)", r.name, r.later)}
-			}
-		}
-		for _, n := range networks {
-			if n != "none" {
-				return &cli.StatusError{Status: 125, Message: fmt.Sprintf("--network %s is not supported yet (%s; only --network none works today)", n, networking)}
+				return &cli.StatusError{Status: 125, Message: fmt.Sprintf("--%s is not supported%s (%s)", r.name, map[bool]string{true: " yet"}[r.later == volumes], r.later)}
 			}
 		}
 		if next != nil {
@@ -151,4 +126,27 @@ func bindRefusedFlags(cmd *cobra.Command) {
 		}
 		return nil
 	}
+}
+
+// bindNetworkFlags binds the network flags. Lists are StringArrays, as
+// docker's: a value is never split on commas.
+func bindNetworkFlags(f *pflag.FlagSet, o *container.CreateOptions) {
+	f.StringArrayVar(&o.Networks, "network", nil, "Connect a container to a network")
+	f.StringArrayVar(&o.Networks, "net", nil, "Connect a container to a network")
+	_ = f.MarkHidden("net")
+	f.StringVar(&o.IP, "ip", "", "IPv4 address (e.g., 172.30.100.104)")
+	f.StringVar(&o.IP6, "ip6", "", "IPv6 address (e.g., 2001:db8::33)")
+	f.StringVar(&o.MACAddress, "mac-address", "", "Container MAC address (e.g., 92:d0:c6:0a:29:33)")
+	f.StringArrayVar(&o.Aliases, "network-alias", nil, "Add network-scoped alias for the container")
+	f.StringArrayVar(&o.Aliases, "net-alias", nil, "Add network-scoped alias for the container")
+	_ = f.MarkHidden("net-alias")
+	f.StringArrayVarP(&o.Publish, "publish", "p", nil, "Publish a container's port(s) to the host")
+	f.BoolVarP(&o.PublishAll, "publish-all", "P", false, "Publish all exposed ports to random ports")
+	f.StringArrayVar(&o.Expose, "expose", nil, "Expose a port or a range of ports")
+	f.StringArrayVar(&o.DNS, "dns", nil, "Set custom DNS servers")
+	f.StringArrayVar(&o.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
+	f.StringArrayVar(&o.DNSOptions, "dns-option", nil, "Set DNS options")
+	f.StringArrayVar(&o.DNSOptions, "dns-opt", nil, "Set DNS options")
+	_ = f.MarkHidden("dns-opt")
+	f.StringArrayVar(&o.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
 }

@@ -66,6 +66,15 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 	if err != nil {
 		return nil, err
 	}
+	ic, err := img.Spec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the image config: %w", err)
+	}
+	netOpts, err := specNetwork(ctx, c, cfg, o, &ic, id, store.ContainerDir(id), meta)
+	if err != nil {
+		return nil, err
+	}
+	specOpts = append(specOpts, netOpts...)
 	for k, v := range berthLabels(cfg, store, o, meta, id, name) {
 		labels[k] = v
 	}

@@ -96,6 +96,22 @@ type CreateOptions struct {
 	HealthStartPeriod time.Duration
 	NoHealthcheck     bool
 
+	// Networking: --network/--net (in order), --ip, --ip6, --mac-address,
+	// --network-alias, -p, -P, --expose, --dns, --dns-search,
+	// --dns-option and --add-host.
+	Networks   []string
+	IP         string
+	IP6        string
+	MACAddress string
+	Aliases    []string
+	Publish    []string
+	PublishAll bool
+	Expose     []string
+	DNS        []string
+	DNSSearch  []string
+	DNSOptions []string
+	AddHosts   []string
+
 	// CIDFile is --cidfile.
 	CIDFile string
 

@@ -157,7 +157,6 @@ func specHost(o *CreateOptions, _ *ocispec.Image, _ string, meta *containerutil.
 		hc.LogConfig.Config[k] = v
 	}
 	hc.Runtime = "io.containerd.runc.v2"
-	hc.NetworkMode = "none"
 	if o.StopSignal != "" {
 		meta.Config.StopSignal = o.StopSignal
 	}

@@ -31,6 +31,9 @@ func (o *CreateOptions) validateFlags() error {
 	if _, err := o.logConfig(); err != nil {
 		return err
 	}
+	if _, err := o.network(); err != nil {
+		return err
+	}
 	_, err := o.healthFlags().Healthcheck()
 	return err
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/containerd/typeurl/v2"
 
 	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/netutil"
 	"github.com/berth-project/berth/pkg/daemon"
 )
 
@@ -33,6 +34,9 @@ type supervisor struct {
 	socket   string
 	dataRoot string
 	fifoDir  string
+	// net is where containers' network endpoints are recorded: an exited
+	// task's network is torn down at once, not when it is deleted.
+	net netutil.Paths
 
 	// ctx lives as long as the supervisor; the checks run under it.
 	ctx context.Context
@@ -52,6 +56,7 @@ func startSupervisor(ctx context.Context, d *daemon.Daemon) (stop func()) {
 		socket:   d.Socket(),
 		dataRoot: d.DataRoot(),
 		fifoDir:  filepath.Join(d.RunDir(), "fifo"),
+		net:      netutil.NewPaths(d.DataRoot(), d.RunDir(), "", ""),
 		checks:   map[string]*healthCheck{},
 	}
 	s.suppressed = map[string]bool{}
@@ -159,6 +164,11 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 			m.State.FinishedAt = exited
 			return nil
 		})
+		// Docker frees a stopped container's address and ports; the
+		// task's postStop hook would only run when the task is deleted.
+		if err := netutil.Teardown(ctx, s.net, ns, e.ContainerID, int(e.Pid)); err != nil {
+			log.G(ctx).WithError(err).Warnf("berth supervisor: network clean-up of %s", e.ContainerID)
+		}
 		s.autoRemove(ctx, c, ns, e.ContainerID)
 	case *eventtypes.TaskDelete:
 		s.stopCheck(ns, e.ContainerID)
@@ -171,6 +181,12 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 // engine restarted, or an event was missed) and stops those of containers
 // that no longer run.
 func (s *supervisor) resync(ctx context.Context, c *client.Client) {
+	// Networks of containers that died while no engine watched them.
+	if n, err := netutil.Sweep(ctx, s.net); err != nil {
+		log.G(ctx).WithError(err).Warn("berth supervisor: network sweep")
+	} else if n > 0 {
+		log.G(ctx).Infof("berth supervisor: cleaned up the networks of %d gone containers", n)
+	}
 	nss, err := c.NamespaceService().List(ctx)
 	if err != nil {
 		return
