@@ -53,12 +53,12 @@ const DefaultPath = "/etc/berth/berth.toml"
 // Default returns the built-in defaults for a rootful user.
 func Default() *Config {
 	return &Config{
-		Namespace:      "default",
-		Snapshotter:    "overlayfs",
-		DataRoot:       "/var/lib/berth",
-		RunDir:         "/run/berth",
-		CgroupManager:  "cgroupfs",
-		HostsDir:       []string{"/etc/berth/certs.d", "/etc/containerd/certs.d"},
+		Namespace:     "default",
+		Snapshotter:   "overlayfs",
+		DataRoot:      "/var/lib/berth",
+		RunDir:        "/run/berth",
+		CgroupManager: "cgroupfs",
+		HostsDir:      []string{"/etc/berth/certs.d", "/etc/containerd/certs.d"},
 	}
 }
 

@@ -9,12 +9,12 @@ import (
 
 func TestDefault(t *testing.T) {
 	want := &Config{
-		Namespace:      "default",
-		Snapshotter:    "overlayfs",
-		DataRoot:       "/var/lib/berth",
-		RunDir:         "/run/berth",
-		CgroupManager:  "cgroupfs",
-		HostsDir:       []string{"/etc/berth/certs.d", "/etc/containerd/certs.d"},
+		Namespace:     "default",
+		Snapshotter:   "overlayfs",
+		DataRoot:      "/var/lib/berth",
+		RunDir:        "/run/berth",
+		CgroupManager: "cgroupfs",
+		HostsDir:      []string{"/etc/berth/certs.d", "/etc/containerd/certs.d"},
 	}
 	got := Default()
 	if !reflect.DeepEqual(got, want) {

@@ -18,8 +18,8 @@ import (
 	"github.com/containerd/typeurl/v2"
 
 	"github.com/berth-project/berth/pkg/containerutil"
-	"github.com/berth-project/berth/pkg/netutil"
 	"github.com/berth-project/berth/pkg/daemon"
+	"github.com/berth-project/berth/pkg/netutil"
 )
 
 // resyncInterval bounds how long a missed event can go unnoticed.
