@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-project/berth/pkg/daemon"
+	"github.com/berth-project/berth/pkg/netutil"
 )
 
 // RepoRoot is the directory holding berth's go.mod, found from the working
@@ -194,6 +195,9 @@ func (e *Engine) Close(ctx context.Context) error {
 	killTasks(ctx, e.Daemon.Socket())
 	_ = e.Daemon.Stop(ctx, 20*time.Second)
 	killShims(e.RunDir)
+	// Networks outlive the engine on the host: bridges and the data
+	// root's nftables table go with the test's data.
+	_ = netutil.RemoveAll(ctx, netutil.NewPaths(e.DataRoot, e.RunDir, "", ""))
 	unmountUnder(e.Dir)
 	return os.RemoveAll(e.Dir)
 }
