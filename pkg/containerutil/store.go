@@ -19,13 +19,19 @@ import (
 // Names are files under names/ holding the container ID; a container's files
 // (logs, metadata, hosts, resolv.conf) are under containers/<id>/.
 type Store struct {
-	root string
+	root     string
+	dataRoot string
+	ns       string
 }
 
 // NewStore returns the store of namespace ns under dataRoot.
 func NewStore(dataRoot, ns string) *Store {
-	return &Store{root: filepath.Join(dataRoot, ns)}
+	return &Store{root: filepath.Join(dataRoot, ns), dataRoot: dataRoot, ns: ns}
 }
+
+// DataRoot and Namespace are the store's.
+func (s *Store) DataRoot() string  { return s.dataRoot }
+func (s *Store) Namespace() string { return s.ns }
 
 // ContainerDir is where the container's files live.
 func (s *Store) ContainerDir(id string) string { return filepath.Join(s.root, "containers", id) }

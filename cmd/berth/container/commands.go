@@ -15,7 +15,7 @@ type constructor func(*cli.Globals) *cobra.Command
 // topLevel are the verbs docker has at the top level as well.
 var topLevel = []constructor{
 	newRun, newCreate, newStart, newStop, newRestart, newKill, newRm, newPs, newLogs,
-	newExec, newAttach, newInspect, newWait, newTop, newStats, newPause, newUnpause,
+	newExec, newAttach, newInspect, newWait, newTop, newPort, newStats, newPause, newUnpause,
 	newRename, newUpdate,
 }
 

@@ -90,6 +90,24 @@ given ps options (default -ef).`,
 	return cmd
 }
 
+func newPort(g *cli.Globals) *cobra.Command {
+	o := &container.PortOptions{}
+	cmd := &cobra.Command{
+		Use:     "port CONTAINER [PRIVATE_PORT[/PROTO]]",
+		Short:   "List port mappings or a specific mapping for the container",
+		Example: "  berth port web\n  berth port web 80/tcp",
+		Args:    cli.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Container = args[0]
+			if len(args) > 1 {
+				o.Port = args[1]
+			}
+			return container.Port(cmd.Context(), &g.Config, streams(cmd), o)
+		},
+	}
+	return cmd
+}
+
 func newStats(g *cli.Globals) *cobra.Command {
 	o := &container.StatsOptions{}
 	cmd := &cobra.Command{

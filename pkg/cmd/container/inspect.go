@@ -113,7 +113,7 @@ type mountPoint struct {
 	Propagation string
 }
 
-// networkSettings is Docker's NetworkSettings of a container on no network.
+// networkSettings is Docker's NetworkSettings.
 type networkSettings struct {
 	Bridge                 string
 	SandboxID              string
@@ -275,6 +275,7 @@ func inspectObject(cfg *config.Config, store *containerutil.Store, r *ctrRecord)
 			Ports: map[string]any{}, Networks: map[string]any{},
 		},
 	}
+	fillNetworkSettings(&obj.NetworkSettings, store, r)
 	return obj
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/netutil"
 	"github.com/berth-project/berth/pkg/formatter"
 	"github.com/berth-project/berth/pkg/opts"
 )
@@ -84,6 +85,8 @@ type ctrRecord struct {
 	// sized is set once sizeRw and sizeRootFs are measured.
 	sized              bool
 	sizeRw, sizeRootFs int64
+	// ep is the running container's network endpoint, if any.
+	ep *netutil.Endpoint
 }
 
 // created is Docker's Created: berth's record, else the engine's.
@@ -122,7 +125,9 @@ func listRecords(ctx context.Context, c *client.Client, store *containerutil.Sto
 	out := make([]*ctrRecord, 0, len(infos))
 	for _, info := range infos {
 		meta := metaOrEmpty(store, info.ID)
-		out = append(out, &ctrRecord{info: info, meta: meta, state: liveState(info.Labels, meta, tss[info.ID])})
+		r := &ctrRecord{info: info, meta: meta, state: liveState(info.Labels, meta, tss[info.ID])}
+		r.loadEndpoint(store)
+		out = append(out, r)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ci, cj := out[i].created(), out[j].created()
@@ -145,7 +150,9 @@ func loadRecord(ctx context.Context, c *client.Client, store *containerutil.Stor
 		return nil, err
 	}
 	meta := metaOrEmpty(store, info.ID)
-	return &ctrRecord{info: info, meta: meta, state: liveState(info.Labels, meta, ts)}, nil
+	r := &ctrRecord{info: info, meta: meta, state: liveState(info.Labels, meta, ts)}
+	r.loadEndpoint(store)
+	return r, nil
 }
 
 // Ps lists containers as `docker ps` does.

@@ -69,7 +69,8 @@ func psRows(recs []*ctrRecord, trunc bool, now time.Time) []any {
 			Names:        r.name(),
 			Labels:       joinLabels(labels),
 			LocalVolumes: "0",
-			Networks:     r.meta.HostConfig.NetworkMode,
+			Networks:     r.networksColumn(),
+			Ports:        r.portsColumn(),
 			labels:       labels,
 		}
 		if trunc {
