@@ -16,8 +16,8 @@ import (
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/containerutil"
-	"github.com/berth-project/berth/pkg/netutil"
 	"github.com/berth-project/berth/pkg/formatter"
+	"github.com/berth-project/berth/pkg/netutil"
 	"github.com/berth-project/berth/pkg/opts"
 )
 
