@@ -27,7 +27,7 @@ CNI_PLUGINS := \
 CNI_BINS := $(addprefix libexec/berth/,$(notdir $(CNI_PLUGINS)))
 
 # Debian packages the build and the tests need.
-SETUP_PACKAGES := build-essential pkg-config libseccomp-dev busybox-static iptables procps util-linux bsdutils \
+SETUP_PACKAGES := build-essential pkg-config libseccomp-dev busybox-static iptables nftables curl procps util-linux bsdutils \
 	iproute2 uidmap git ca-certificates
 
 .PHONY: all berth helpers setup test unit integration demo install clean bench fmt vet lint
