@@ -11,6 +11,7 @@ import (
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/netutil"
 )
 
 // RenameOptions are the arguments of `rename`.
@@ -78,6 +79,12 @@ func Rename(ctx context.Context, cfg *config.Config, o RenameOptions) error {
 		_, _ = ctr.SetLabels(undo, map[string]string{containerutil.LabelName: oldName})
 		_ = store.ReleaseName(newName, id)
 		return err
+	}
+	// Peers on user networks know the container by its new name from its
+	// next start on.
+	if pl, err := netutil.LoadPlan(store.ContainerDir(id)); err == nil {
+		pl.Name = newName
+		_ = netutil.SavePlan(store.ContainerDir(id), pl)
 	}
 	return store.ReleaseName(oldName, id)
 }

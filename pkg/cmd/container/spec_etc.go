@@ -12,6 +12,7 @@ import (
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/containerd/v2/pkg/oci"
+	"github.com/containerd/typeurl/v2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/berth-project/berth/pkg/config"
@@ -198,4 +199,40 @@ func joinTarget(ctx context.Context, c *client.Client, cfg *config.Config, ref, 
 		return nil, fmt.Errorf("container %s has no network files to share (created by an older berth): %w", ref, err)
 	}
 	return j, nil
+}
+
+// rejoinNetns points a `--network container:NAME` container at the current
+// network namespace of the container it joins, which may have restarted
+// since: docker resolves it at each start.
+func rejoinNetns(ctx context.Context, cfg *config.Config, ctr client.Container) error {
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	meta, err := store.LoadMeta(ctr.ID())
+	if err != nil {
+		return nil
+	}
+	target, ok := strings.CutPrefix(meta.HostConfig.NetworkMode, "container:")
+	if !ok {
+		return nil
+	}
+	return ctr.Update(ctx, func(ctx context.Context, c *client.Client, rec *containers.Container) error {
+		j, err := joinTarget(ctx, c, cfg, target, ctr.ID())
+		if err != nil {
+			return err
+		}
+		v, err := typeurl.UnmarshalAny(rec.Spec)
+		if err != nil {
+			return err
+		}
+		s, ok := v.(*specs.Spec)
+		if !ok || s.Linux == nil {
+			return fmt.Errorf("container %s has no Linux spec", ctr.ID())
+		}
+		for i, ns := range s.Linux.Namespaces {
+			if ns.Type == specs.NetworkNamespace {
+				s.Linux.Namespaces[i].Path = fmt.Sprintf("/proc/%d/ns/net", j.pid)
+			}
+		}
+		rec.Spec, err = typeurl.MarshalAnyToProto(s)
+		return err
+	})
 }

@@ -79,6 +79,9 @@ func startTaskWith(ctx context.Context, cfg *config.Config, ctr client.Container
 			return nil, nil, err
 		}
 	}
+	if err := rejoinNetns(ctx, cfg, ctr); err != nil {
+		return nil, nil, err
+	}
 	return createAndStart(ctx, cfg, ctr, ioc, logURI, f)
 }
 
