@@ -286,7 +286,7 @@ func rangeBounds(cidr string) (string, string) {
 	first := pfx.Addr()
 	last := lastAddr(pfx)
 	if pfx.Addr().Is4() && pfx.Bits() < 31 {
-		first = first.Next()
+		first, last = first.Next(), last.Prev() // not the network and broadcast addresses
 	}
 	return first.String(), last.String()
 }
