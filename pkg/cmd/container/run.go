@@ -283,6 +283,11 @@ func (s *stdinCloser) Read(p []byte) (int, error) {
 // reports these only as text, so the text is all there is to go on.
 func startError(err error) error {
 	msg := err.Error()
+	// The network hook's own message, without runc's and the shim's
+	// wrapping; it says nothing about the container's command.
+	if _, hook, ok := strings.Cut(msg, "berth oci-hook: "); ok {
+		return fmt.Errorf("failed to start the container: network set-up failed: %s", strings.TrimSpace(strings.TrimRight(hook, "\"': \n")))
+	}
 	switch {
 	case strings.Contains(msg, "executable file not found"), strings.Contains(msg, "no such file or directory"):
 		return &ExitError{Status: 127, Err: fmt.Errorf("failed to start the container: %w", err)}
