@@ -18,6 +18,7 @@ import (
 	"github.com/berth-project/berth/cmd/berth/container"
 	"github.com/berth-project/berth/cmd/berth/image"
 	"github.com/berth-project/berth/cmd/berth/namespace"
+	"github.com/berth-project/berth/cmd/berth/network"
 	"github.com/berth-project/berth/cmd/berth/registry"
 	"github.com/berth-project/berth/cmd/berth/system"
 	"github.com/berth-project/berth/pkg/ocihook"
@@ -89,6 +90,7 @@ containerd instead.`,
 	root.AddCommand(image.Commands(g)...)
 	root.AddCommand(registry.Commands(g)...)
 	root.AddCommand(namespace.Commands(g)...)
+	root.AddCommand(network.Commands(g)...)
 	root.AddCommand(container.Commands(g)...)
 	return root
 }
