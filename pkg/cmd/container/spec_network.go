@@ -181,7 +181,8 @@ func specNetwork(ctx context.Context, c *client.Client, cfg *config.Config, o *C
 	}
 	p := netutil.ConfigPaths(cfg)
 	hc := &meta.HostConfig
-	hc.DNS, hc.DNSSearch, hc.DNSOptions = f.dns, f.search, f.options
+	// Docker shows empty lists, not null.
+	hc.DNS, hc.DNSSearch, hc.DNSOptions = append([]string{}, f.dns...), append([]string{}, f.search...), append([]string{}, f.options...)
 	hc.PublishAllPorts = o.PublishAll
 	for _, h := range o.AddHosts {
 		hc.ExtraHosts = append(hc.ExtraHosts, h)
