@@ -168,19 +168,19 @@ func Get(p Paths, name string) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	var found *Network
+	var found []*Network
 	for _, n := range nets {
 		if name != "" && strings.HasPrefix(n.ID, name) {
-			if found != nil {
-				return nil, fmt.Errorf("network %s is ambiguous (%d matches found based on ID prefix)", name, 2)
-			}
-			found = n
+			found = append(found, n)
 		}
 	}
-	if found == nil {
+	switch len(found) {
+	case 0:
 		return nil, &NotFoundError{Name: name}
+	case 1:
+		return found[0], nil
 	}
-	return found, nil
+	return nil, fmt.Errorf("network %s is ambiguous (%d matches found based on ID prefix)", name, len(found))
 }
 
 // LoadConfList returns the stored CNI conflist of a network.
