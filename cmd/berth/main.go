@@ -21,6 +21,7 @@ import (
 	"github.com/berth-project/berth/cmd/berth/network"
 	"github.com/berth-project/berth/cmd/berth/registry"
 	"github.com/berth-project/berth/cmd/berth/system"
+	"github.com/berth-project/berth/cmd/berth/volume"
 	"github.com/berth-project/berth/pkg/ocihook"
 )
 
@@ -91,6 +92,7 @@ containerd instead.`,
 	root.AddCommand(registry.Commands(g)...)
 	root.AddCommand(namespace.Commands(g)...)
 	root.AddCommand(network.Commands(g)...)
+	root.AddCommand(volume.Commands(g)...)
 	root.AddCommand(container.Commands(g)...)
 	return root
 }

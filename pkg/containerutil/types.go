@@ -1,6 +1,10 @@
 package containerutil
 
-import "time"
+import (
+	"time"
+
+	"github.com/berth-project/berth/pkg/opts"
+)
 
 // Meta is what berth keeps about a container besides the engine's record:
 // Docker's Config and HostConfig as given at create time, and the parts of
@@ -12,6 +16,9 @@ type Meta struct {
 	Config     Config
 	HostConfig HostConfig
 	State      SavedState
+	// MountPoints are the container's volumes, binds and tmpfs mounts
+	// (--mount) as inspect's Mounts shows them.
+	MountPoints []MountPoint `json:",omitempty"`
 }
 
 // Config is Docker's container Config.
@@ -102,6 +109,13 @@ type Resources struct {
 
 // HostConfig is Docker's HostConfig, the fields that apply to berth.
 type HostConfig struct {
+	// Binds are the -v values with a source, as given (a relative host
+	// path made absolute); VolumesFrom and VolumeDriver are the flags'.
+	Binds        []string
+	VolumeDriver string
+	VolumesFrom  []string
+	// Mounts are the --mount values.
+	Mounts []opts.Mount `json:",omitempty"`
 	Resources
 	LogConfig       LogConfig
 	NetworkMode     string

@@ -58,6 +58,10 @@ var ErrLocked = errors.New("locked")
 // LockFile takes an exclusive lock on path, creating it, and waits for it.
 func LockFile(path string) (*Lock, error) { return lockFile(path, unix.LOCK_EX) }
 
+// LockFileShared takes a shared lock on path, creating it, and waits for
+// it: any number of shared holders, but none while LockFile's holds it.
+func LockFileShared(path string) (*Lock, error) { return lockFile(path, unix.LOCK_SH) }
+
 // TryLockFile takes an exclusive lock on path, creating it, or returns
 // ErrLocked at once.
 func TryLockFile(path string) (*Lock, error) { return lockFile(path, unix.LOCK_EX|unix.LOCK_NB) }

@@ -169,6 +169,19 @@ func WithExposedPorts(ports ...string) ImageOpt {
 	}
 }
 
+// WithVolumes declares VOLUMEs such as "/data", for tests of anonymous
+// volumes and of the copy of the image's content into new volumes.
+func WithVolumes(paths ...string) ImageOpt {
+	return func(o *imageOptions) {
+		if o.config.Volumes == nil {
+			o.config.Volumes = map[string]struct{}{}
+		}
+		for _, p := range paths {
+			o.config.Volumes[p] = struct{}{}
+		}
+	}
+}
+
 // WithFiles adds a layer holding files on top of busybox.
 func WithFiles(files ...File) ImageOpt {
 	return func(o *imageOptions) { o.extra = append(o.extra, files...) }

@@ -73,8 +73,8 @@ func badCases() []flagsBadCase {
 		{[]string{"--health-retries", "-1"}, plainErr("--health-retries cannot be negative")},
 		{[]string{"--no-healthcheck", "--health-cmd", "true"}, plainErr("--no-healthcheck conflicts with --health-* options")},
 		{[]string{"--link", "web:web"}, plainErr("--link is not supported (legacy links are not supported: put the containers on a user network (berth network create), where they find each other by name)")},
-		{[]string{"-v", "/tmp:/tmp"}, plainErr("--volume is not supported yet (volumes come with a later release)")},
-		{[]string{"--mount", "type=tmpfs,dst=/x"}, plainErr("--mount is not supported yet (volumes come with a later release)")},
+		{[]string{"-v", "/tmp:tmp"}, plainErr(`invalid volume specification: '/tmp:tmp': invalid mount config for type "bind": invalid mount path: 'tmp' mount path must be absolute`)},
+		{[]string{"--mount", "type=tmpfs,dst=/x,foo=bar"}, flagErr(`invalid argument "type=tmpfs,dst=/x,foo=bar" for "--mount" flag: unexpected key 'foo' in 'foo=bar'`)},
 	}
 }
 

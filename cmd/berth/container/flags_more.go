@@ -13,7 +13,7 @@ import (
 
 // bindMoreCreateFlags binds the resource, security, namespace, logging and
 // health flags of run and create, with docker's names, defaults and help,
-// the network flags, and the volume flags that berth refuses for now.
+// the network and volume flags, and the docker flags berth refuses.
 func bindMoreCreateFlags(cmd *cobra.Command, o *container.CreateOptions) {
 	f := cmd.Flags()
 	bindResourceFlags(f, o)
@@ -41,6 +41,7 @@ func bindMoreCreateFlags(cmd *cobra.Command, o *container.CreateOptions) {
 	f.BoolVar(&o.NoHealthcheck, "no-healthcheck", false, "Disable any container-specified HEALTHCHECK")
 
 	bindNetworkFlags(f, o)
+	bindVolumeFlags(f, o)
 	bindRefusedFlags(cmd)
 	// -h is --hostname here, as in docker: help has no shorthand, and
 	// cobra would otherwise claim -h for it and panic.
@@ -89,17 +90,11 @@ type refusedFlag struct {
 	later string
 }
 
-const volumes = "volumes come with a later release"
-
 // refusedFlags are bound (hidden) so that a docker command line using them
 // fails with a clear message instead of "unknown flag".
 var refusedFlags = []refusedFlag{
 	{name: "link", later: "legacy links are not supported: put the containers on a user network (berth network create), where they find each other by name"},
 	{name: "link-local-ip", later: "link-local addresses are not supported"},
-	{name: "volume", shorthand: "v", later: volumes},
-	{name: "mount", later: volumes},
-	{name: "volumes-from", later: volumes},
-	{name: "volume-driver", later: volumes},
 }
 
 // bindRefusedFlags binds the refused flags; the check runs before the
@@ -118,7 +113,7 @@ func bindRefusedFlags(cmd *cobra.Command) {
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		for _, r := range refusedFlags {
 			if cmd.Flags().Changed(r.name) {
-				return &cli.StatusError{Status: 125, Message: fmt.Sprintf("--%s is not supported%s (%s)", r.name, map[bool]string{true: " yet"}[r.later == volumes], r.later)}
+				return &cli.StatusError{Status: 125, Message: fmt.Sprintf("--%s is not supported (%s)", r.name, r.later)}
 			}
 		}
 		if next != nil {
@@ -149,4 +144,14 @@ func bindNetworkFlags(f *pflag.FlagSet, o *container.CreateOptions) {
 	f.StringArrayVar(&o.DNSOptions, "dns-opt", nil, "Set DNS options")
 	_ = f.MarkHidden("dns-opt")
 	f.StringArrayVar(&o.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
+}
+
+// bindVolumeFlags binds -v, --mount, --volumes-from and --volume-driver.
+// -v is a StringArray: "/a:/b:ro,z" is one value, not two. --mount checks
+// itself as docker's CLI does, so a bad key is a flag error.
+func bindVolumeFlags(f *pflag.FlagSet, o *container.CreateOptions) {
+	f.StringArrayVarP(&o.Volumes, "volume", "v", nil, "Bind mount a volume")
+	f.Var(opts.NewMounts(&o.Mounts), "mount", "Attach a filesystem mount to the container")
+	f.StringArrayVar(&o.VolumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s)")
+	f.StringVar(&o.VolumeDriver, "volume-driver", "", "Optional volume driver for the container")
 }

@@ -75,6 +75,12 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 		return nil, err
 	}
 	specOpts = append(specOpts, netOpts...)
+	vols, err := planVolumes(ctx, c, cfg, store, o, &ic, meta)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { vols.finish(ctx, err != nil) }()
+	specOpts = append(specOpts, vols.specOpts()...)
 	for k, v := range berthLabels(cfg, store, o, meta, id, name) {
 		labels[k] = v
 	}
@@ -95,6 +101,9 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 			_ = ctr.Delete(context.WithoutCancel(ctx), client.WithSnapshotCleanup)
 		}
 	}()
+	if err = vols.fill(ctx, cfg.Snapshotter, id); err != nil {
+		return nil, err
+	}
 	if err = store.SaveMeta(id, meta); err != nil {
 		return nil, err
 	}

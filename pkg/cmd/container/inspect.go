@@ -101,7 +101,7 @@ type graphDriver struct {
 	Name string
 }
 
-// mountPoint is Docker's MountPoint; berth has no volumes yet.
+// mountPoint is Docker's MountPoint, from the container's metadata.
 type mountPoint struct {
 	Type        string
 	Name        string `json:",omitempty"`
@@ -269,7 +269,7 @@ func inspectObject(cfg *config.Config, store *containerutil.Store, r *ctrRecord)
 		Driver: r.info.Snapshotter, Platform: "linux",
 		HostConfig:  r.meta.HostConfig,
 		GraphDriver: graphDriver{Name: r.info.Snapshotter},
-		Mounts:      []mountPoint{},
+		Mounts:      mountPointsOf(r.meta),
 		Config:      r.meta.Config,
 		NetworkSettings: networkSettings{
 			Ports: map[string]any{}, Networks: map[string]any{},

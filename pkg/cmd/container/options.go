@@ -76,6 +76,13 @@ type CreateOptions struct {
 	Devices []string
 	Sysctls []string
 
+	// Volumes: -v values (StringArray: "/a:/b:ro,z" is one), --mount,
+	// --volumes-from and --volume-driver.
+	Volumes      []string
+	Mounts       []string
+	VolumesFrom  []string
+	VolumeDriver string
+
 	// Namespaces and cgroups.
 	IPC          string
 	PID          string

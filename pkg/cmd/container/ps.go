@@ -45,7 +45,7 @@ type PsOptions struct {
 }
 
 // psFilterKeys are the filters ps takes.
-var psFilterKeys = []string{"id", "name", "label", "status", "exited", "ancestor", "before", "since", "health"}
+var psFilterKeys = []string{"id", "name", "label", "status", "exited", "ancestor", "before", "since", "health", "volume"}
 
 // validHealth are the values of --filter health=.
 var validHealth = []string{"starting", "healthy", "unhealthy", "none"}

@@ -62,6 +62,9 @@ func compilePsFilter(ctx context.Context, c *client.Client, store *containerutil
 		if !f.ExactMatch("status", r.state.Status) || !f.ExactMatch("health", r.state.HealthStatus()) {
 			return false
 		}
+		if !mountsVolume(r.meta, f.Get("volume")) {
+			return false
+		}
 		if len(exited) > 0 && (r.state.Running || r.state.Status == StatusCreated || !slices.Contains(exited, r.state.ExitCode)) {
 			return false
 		}

@@ -22,8 +22,8 @@ type RmOptions struct {
 	// Force kills a running container before removing it (-f); containers
 	// that do not exist are then reported without failing the command.
 	Force bool
-	// Volumes would remove the container's anonymous volumes (-v); berth
-	// has no volumes yet, so there is nothing more to remove.
+	// Volumes removes the container's anonymous volumes (-v) that no other
+	// container uses; named volumes stay.
 	Volumes bool
 	// Containers are names, IDs or ID prefixes.
 	Containers []string
@@ -40,7 +40,7 @@ func Rm(ctx context.Context, cfg *config.Config, out, errOut io.Writer, o RmOpti
 	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
 	var errs []error
 	for _, q := range o.Containers {
-		err := rmOne(ctx, c, store, q, o.Force)
+		err := rmOne(ctx, c, store, q, o.Force, o.Volumes)
 		switch {
 		case err == nil:
 			fmt.Fprintln(out, q)
@@ -53,7 +53,7 @@ func Rm(ctx context.Context, cfg *config.Config, out, errOut io.Writer, o RmOpti
 	return errors.Join(errs...)
 }
 
-func rmOne(ctx context.Context, c *client.Client, store *containerutil.Store, q string, force bool) error {
+func rmOne(ctx context.Context, c *client.Client, store *containerutil.Store, q string, force, volumes bool) error {
 	if strings.Trim(q, "/") == "" {
 		return errors.New("Container name cannot be empty")
 	}
@@ -61,7 +61,7 @@ func rmOne(ctx context.Context, c *client.Client, store *containerutil.Store, q 
 	if err != nil {
 		return err
 	}
-	return RemoveContainer(ctx, c, store, ctr, force)
+	return removeWithVolumes(ctx, c, store, ctr, force, volumes)
 }
 
 // RunningError is Docker's refusal to remove a container that runs.

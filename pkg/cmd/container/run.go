@@ -94,9 +94,9 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 	return runAttached(cleanCtx, cfg, ctr, s, o, meta)
 }
 
-// removeContainer removes a container run with --rm, as `rm -f` does.
+// removeContainer removes a container run with --rm, as `rm -f -v` does.
 func removeContainer(ctx context.Context, c *client.Client, cfg *config.Config, ctr client.Container) {
-	_ = RemoveContainer(ctx, c, containerutil.NewStore(cfg.DataRoot, cfg.Namespace), ctr, true)
+	_ = removeWithVolumes(ctx, c, containerutil.NewStore(cfg.DataRoot, cfg.Namespace), ctr, true, true)
 }
 
 // runAttached starts the task with the caller's streams wired to it

@@ -34,6 +34,9 @@ func (o *CreateOptions) validateFlags() error {
 	if _, err := o.network(); err != nil {
 		return err
 	}
+	if _, err := o.volumeFlags(); err != nil {
+		return err
+	}
 	_, err := o.healthFlags().Healthcheck()
 	return err
 }

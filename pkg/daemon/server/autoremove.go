@@ -7,6 +7,7 @@ import (
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 
 	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/volume"
 )
 
 // autoRemove removes a container run with `-d --rm` (or created with --rm)
@@ -28,10 +29,32 @@ func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id st
 	if task, err := ctr.Task(ctx, nil); err == nil {
 		_, _ = task.Delete(ctx, client.WithProcessKill)
 	}
+	store := containerutil.NewStore(s.dataRoot, ns)
+	var anonymous []string
+	if meta, err := store.LoadMeta(id); err == nil {
+		anonymous = volume.AnonymousOf(meta)
+	}
 	if err := ctr.Delete(ctx, client.WithSnapshotCleanup); err != nil {
 		return
 	}
-	store := containerutil.NewStore(s.dataRoot, ns)
 	_ = store.ReleaseName(labels[containerutil.LabelName], id)
 	_ = store.RemoveContainer(id)
+	// As `run --rm` attached: the anonymous volumes go too, unless another
+	// container uses them.
+	_ = volume.NewStore(s.dataRoot, ns).RemoveUnused(store, liveContainers(ctx, c), anonymous)
+}
+
+// liveContainers lists the IDs of the namespace's containers.
+func liveContainers(ctx context.Context, c *client.Client) volume.LiveFunc {
+	return func() (map[string]bool, error) {
+		list, err := c.ContainerService().List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ids := make(map[string]bool, len(list))
+		for _, ctr := range list {
+			ids[ctr.ID] = true
+		}
+		return ids, nil
+	}
 }
