@@ -242,7 +242,7 @@ func TestPsJSONSizeAndTemplate(t *testing.T) {
 		t.Fatalf("want one JSON object per line: %v\n%s", err, r)
 	}
 	want := map[string]string{"ID": id[:12], "Image": img, "Names": "psj-web", "State": "running",
-		"Labels": lbl, "LocalVolumes": "0", "Mounts": "", "Networks": "none", "Ports": "", "Size": row["Size"]}
+		"Labels": lbl, "LocalVolumes": "0", "Mounts": "", "Networks": "bridge", "Ports": "", "Size": row["Size"]}
 	for k, v := range want {
 		if row[k] != v {
 			t.Errorf("JSON %s = %q, want %q", k, row[k], v)
