@@ -16,7 +16,7 @@ type constructor func(*cli.Globals) *cobra.Command
 var topLevel = []constructor{
 	newRun, newCreate, newStart, newStop, newRestart, newKill, newRm, newPs, newLogs,
 	newExec, newAttach, newInspect, newWait, newTop, newPort, newStats, newPause, newUnpause,
-	newRename, newUpdate,
+	newRename, newUpdate, newCp, newCommit, newDiff, newExport,
 }
 
 // containerOnly exist only under `container`.

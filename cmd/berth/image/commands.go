@@ -17,7 +17,7 @@ import (
 func Commands(g *cli.Globals) []*cobra.Command {
 	return []*cobra.Command{
 		newImages(g, "images"), newTag(g), newRemove(g, "rmi"), newHistory(g),
-		newSave(g), newLoad(g), newPull(g), newPush(g), newImageCommand(g),
+		newSave(g), newLoad(g), newPull(g), newPush(g), newImport(g), newImageCommand(g),
 	}
 }
 
@@ -45,7 +45,7 @@ func newImageCommand(g *cli.Globals) *cobra.Command {
 	rm := newRemove(g, "rm")
 	rm.Aliases = []string{"remove", "rmi"}
 	for _, c := range []*cobra.Command{ls, rm, newTag(g), newInspect(g), newHistory(g),
-		newPrune(g), newSave(g), newLoad(g), newPull(g), newPush(g)} {
+		newPrune(g), newSave(g), newLoad(g), newPull(g), newPush(g), newImport(g)} {
 		// Groups belong to the root; below `image` there are none.
 		c.GroupID = ""
 		cmd.AddCommand(c)
