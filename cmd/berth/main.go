@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
+	"github.com/berth-project/berth/cmd/berth/compose"
 	"github.com/berth-project/berth/cmd/berth/container"
 	"github.com/berth-project/berth/cmd/berth/image"
 	"github.com/berth-project/berth/cmd/berth/namespace"
@@ -94,6 +95,7 @@ containerd instead.`,
 	root.AddCommand(network.Commands(g)...)
 	root.AddCommand(volume.Commands(g)...)
 	root.AddCommand(container.Commands(g)...)
+	root.AddCommand(compose.Commands(g)...)
 	return root
 }
 
