@@ -23,15 +23,20 @@ ff02::2	ip6-allrouters
 `
 
 // HostsFile renders a container's /etc/hosts: the header, --add-host lines,
-// its own addresses and the peers given.
-func HostsFile(hostname string, extra []HostEntry, own []string, peers []string) []byte {
+// its own addresses with its host name (and, in own's Host, the other
+// names it has there) and the peers given.
+func HostsFile(hostname string, extra []HostEntry, own []HostEntry, peers []string) []byte {
 	var b bytes.Buffer
 	b.WriteString(hostsHeader)
 	for _, h := range extra {
 		fmt.Fprintf(&b, "%s\t%s\n", h.IP, h.Host)
 	}
-	for _, ip := range own {
-		fmt.Fprintf(&b, "%s\t%s\n", ip, hostname)
+	for _, o := range own {
+		names := hostname
+		if o.Host != "" {
+			names += " " + o.Host
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", o.IP, names)
 	}
 	for _, p := range peers {
 		b.WriteString(p)
@@ -121,11 +126,22 @@ func writeHosts(x *Endpoint, eps []*Endpoint) error {
 	if x.HostsPath == "" {
 		return nil
 	}
-	var own, peers []string
+	var own []HostEntry
+	var peers []string
 	for _, a := range x.Attached {
+		// On a user network a container knows itself by the names its
+		// peers know it by.
+		var names []string
+		if a.UserNet {
+			for _, n := range append([]string{x.Name}, a.Aliases...) {
+				if n != "" && n != x.Hostname && !contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
 		for _, ip := range []string{a.IPv4, a.IPv6} {
 			if ip != "" {
-				own = append(own, Addr(ip))
+				own = append(own, HostEntry{IP: Addr(ip), Host: strings.Join(names, " ")})
 			}
 		}
 	}

@@ -147,8 +147,8 @@ func TestHostsFile(t *testing.T) {
 	if peerLines(peer, "other") != nil {
 		t.Error("a peer on another network has lines")
 	}
-	h := string(HostsFile("web", []HostEntry{{Host: "gw", IP: "10.4.1.1"}}, []string{"10.4.1.2"}, lines))
-	for _, want := range []string{"127.0.0.1\tlocalhost\n", "10.4.1.1\tgw\n", "10.4.1.2\tweb\n", "10.4.1.3\tdb database"} {
+	h := string(HostsFile("web", []HostEntry{{Host: "gw", IP: "10.4.1.1"}}, []HostEntry{{IP: "10.4.1.2", Host: "web-1 www"}}, lines))
+	for _, want := range []string{"127.0.0.1\tlocalhost\n", "10.4.1.1\tgw\n", "10.4.1.2\tweb web-1 www\n", "10.4.1.3\tdb database"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("hosts lack %q:\n%s", want, h)
 		}
