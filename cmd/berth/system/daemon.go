@@ -1,4 +1,5 @@
-// Package system wires the engine and system commands: daemon, version, info.
+// Package system wires the engine and system commands: daemon, version,
+// info, events, and system df and prune.
 package system
 
 import (
@@ -14,13 +15,13 @@ func Commands(g *cli.Globals) []*cobra.Command {
 	sys := &cobra.Command{
 		Use:     "system",
 		Short:   "Manage berth and its engine",
-		Example: "  berth system info\n  berth system daemon status",
+		Example: "  berth system info\n  berth system df\n  berth system prune -a\n  berth system daemon status",
 		GroupID: "management",
 		Args:    cli.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	sys.AddCommand(newDaemon(g), newInfo(g))
-	return []*cobra.Command{newDaemon(g), newVersion(g), newInfo(g), sys}
+	sys.AddCommand(newDaemon(g), newInfo(g), newDf(g), newPrune(g), newEvents(g))
+	return []*cobra.Command{newDaemon(g), newVersion(g), newInfo(g), newEvents(g), sys}
 }
 
 func newDaemon(g *cli.Globals) *cobra.Command {

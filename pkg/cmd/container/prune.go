@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/errdefs"
 	units "github.com/docker/go-units"
 
@@ -59,21 +60,31 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 		return err
 	}
 	defer c.Close()
+	deleted, reclaimed, err := PruneStopped(ctx, c, cfg, &o.Filters)
+	prompt.Deleted(out, "Deleted Containers", deleted)
+	prompt.Reclaimed(out, units.HumanSize(float64(reclaimed)))
+	return err
+}
+
+// PruneStopped removes the containers that are not running and pass the
+// until= and label= filters, and returns their IDs and the size of their
+// writable layers. It goes on after a failure and returns them all.
+func PruneStopped(ctx context.Context, c *client.Client, cfg *config.Config, f *opts.Filters) ([]string, int64, error) {
 	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
 	recs, err := listRecords(ctx, c, store)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	until, err := o.Filters.Timestamps("until", time.Now())
+	until, err := f.Timestamps("until", time.Now())
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	sz := newDiskSizer(c)
 	var deleted []string
 	var reclaimed int64
 	var errs []error
 	for _, r := range recs {
-		if r.state.Running || !o.Filters.MatchLabels(r.userLabels()) || !createdBeforeAll(r.created(), until) {
+		if r.state.Running || !f.MatchLabels(r.userLabels()) || !createdBeforeAll(r.created(), until) {
 			continue
 		}
 		sz.measure(ctx, r)
@@ -92,9 +103,7 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 		deleted = append(deleted, r.info.ID)
 		reclaimed += r.sizeRw
 	}
-	prompt.Deleted(out, "Deleted Containers", deleted)
-	prompt.Reclaimed(out, units.HumanSize(float64(reclaimed)))
-	return errors.Join(errs...)
+	return deleted, reclaimed, errors.Join(errs...)
 }
 
 func createdBeforeAll(created time.Time, until []time.Time) bool {

@@ -83,8 +83,7 @@ Are you sure you want to continue?`
 // running: a stopped container keeps its networks, so that it can start
 // again.
 func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
-	until, err := o.Filters.Timestamps("until", time.Now())
-	if err != nil {
+	if _, err := o.Filters.Timestamps("until", time.Now()); err != nil {
 		return err
 	}
 	if !o.Force {
@@ -96,14 +95,27 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 			return ErrCancelled
 		}
 	}
+	deleted, err := PruneUnused(ctx, cfg, &o.Filters)
+	prompt.Deleted(out, "Deleted Networks", deleted)
+	return err
+}
+
+// PruneUnused removes the user's networks that pass the until= and label=
+// filters and that no container uses, and returns their names. It goes on
+// after a failure and returns them all.
+func PruneUnused(ctx context.Context, cfg *config.Config, f *opts.Filters) ([]string, error) {
+	until, err := f.Timestamps("until", time.Now())
+	if err != nil {
+		return nil, err
+	}
 	p := prepare(ctx, cfg)
 	nets, err := netutil.List(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var deleted []string
 	var errs []error
-	for _, n := range prunable(nets, &o.Filters, until) {
+	for _, n := range prunable(nets, f, until) {
 		if len(netutil.Users(p, n.Name)) > 0 {
 			continue
 		}
@@ -118,8 +130,7 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 		}
 		deleted = append(deleted, n.Name)
 	}
-	prompt.Deleted(out, "Deleted Networks", deleted)
-	return errors.Join(errs...)
+	return deleted, errors.Join(errs...)
 }
 
 // prunable are the user's networks that pass the filters, by name.

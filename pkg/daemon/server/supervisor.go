@@ -89,6 +89,8 @@ func (s *supervisor) run(ctx context.Context) {
 		return
 	}
 	defer c.Close()
+	stopEvents := s.startEventLog(ctx, c)
+	defer stopEvents()
 	for {
 		s.watch(ctx, c)
 		select {
