@@ -179,7 +179,7 @@ func teardown(ctx context.Context, p Paths, e *Endpoint, refresh bool) error {
 	}
 	errs = append(errs, removeEndpoint(p, e.Namespace, e.ID))
 	if refresh {
-		e.Attached = nil
+		// e still names its networks: its peers there are rewritten.
 		errs = append(errs, refreshHostsOf(p, e))
 	}
 	return errors.Join(errs...)

@@ -8,7 +8,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/vishvananda/netlink"
 )
 
 // CreateOptions describe a network to create, as `network create` takes it.
@@ -69,7 +72,7 @@ func create(p Paths, o CreateOptions) (*Network, error) {
 	for k, v := range o.Options {
 		n.Options[k] = v
 	}
-	if err := applyDriverOptions(n, nets); err != nil {
+	if err := applyDriverOptions(p, n, nets); err != nil {
 		return nil, err
 	}
 	if err := applySubnets(n, o, nets); err != nil {
@@ -83,12 +86,19 @@ func create(p Paths, o CreateOptions) (*Network, error) {
 			_ = os.Remove(p.confFile(n.Name))
 			return nil, err
 		}
+		// The bridge exists from now on, as docker's do: the host's
+		// addresses then show the subnet as taken to other data roots.
+		if err := ensureBridge(n); err != nil {
+			_ = os.Remove(p.confFile(n.Name))
+			_ = syncFirewall(p, nets)
+			return nil, err
+		}
 	}
 	return n, nil
 }
 
 // applyDriverOptions checks the driver and its -o options.
-func applyDriverOptions(n *Network, nets []*Network) error {
+func applyDriverOptions(p Paths, n *Network, nets []*Network) error {
 	known := map[string]bool{OptMTU: true, "mtu": true}
 	switch n.Driver {
 	case DriverBridge:
@@ -98,7 +108,7 @@ func applyDriverOptions(n *Network, nets []*Network) error {
 		if n.Bridge == "" {
 			n.Bridge = "br-" + n.ID[:12]
 			if n.Name == DefaultNetwork {
-				n.Bridge = DefaultBridge
+				n.Bridge = p.DefaultBridge
 			}
 		}
 		if err := validIfName(n.Bridge); err != nil {
@@ -261,13 +271,15 @@ func overlapping(pfx netip.Prefix, nets []*Network, own []Subnet) (owner, bool) 
 }
 
 // freeSubnet picks the first /24 of 10.4.0.0/16 and then 10.5.0.0/16 ...
-// that no network uses and no host address or route covers. The default
-// network takes DefaultSubnet.
+// that no network uses and no host address covers. The default network
+// takes DefaultSubnet when it is free.
 func freeSubnet(name string, nets []*Network) (netip.Prefix, error) {
-	if name == DefaultNetwork {
-		return netip.MustParsePrefix(DefaultSubnet), nil
-	}
 	host := hostPrefixes()
+	if def := netip.MustParsePrefix(DefaultSubnet); name == DefaultNetwork && !overlapsAny(def, host) {
+		if _, used := overlapping(def, nets, nil); !used {
+			return def, nil
+		}
+	}
 	for b := 4; b < 32; b++ {
 		for c := 1; c < 256; c++ {
 			pfx := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(b), byte(c), 0}), 24)
@@ -318,4 +330,42 @@ func EnsureDefault(p Paths) (*Network, error) {
 	}
 	defer lock.Unlock()
 	return create(p, CreateOptions{Name: DefaultNetwork, Driver: DriverBridge, IgnoreExisting: true})
+}
+
+// ensureBridge creates a bridge network's device with its gateway
+// addresses and brings it up; the bridge plugin finds it as it is.
+func ensureBridge(n *Network) error {
+	l, err := netlink.LinkByName(n.Bridge)
+	if err != nil {
+		la := netlink.NewLinkAttrs()
+		la.Name = n.Bridge
+		if n.MTU > 0 {
+			la.MTU = n.MTU
+		}
+		if err := netlink.LinkAdd(&netlink.Bridge{LinkAttrs: la}); err != nil && !errors.Is(err, syscall.EEXIST) {
+			return fmt.Errorf("creating bridge %s: %w", n.Bridge, err)
+		}
+		if l, err = netlink.LinkByName(n.Bridge); err != nil {
+			return fmt.Errorf("creating bridge %s: %w", n.Bridge, err)
+		}
+	}
+	for _, s := range n.Subnets {
+		pfx, err := netip.ParsePrefix(s.Subnet)
+		if err != nil || s.Gateway == "" {
+			continue
+		}
+		addr, err := netlink.ParseAddr(s.Gateway + "/" + strconv.Itoa(pfx.Bits()))
+		if err != nil {
+			continue
+		}
+		// An IPv6 address may wait for the interface; the plugin adds it
+		// again when the first container starts.
+		if err := netlink.AddrAdd(l, addr); err != nil && !errors.Is(err, syscall.EEXIST) && pfx.Addr().Is4() {
+			return fmt.Errorf("adding %s to bridge %s: %w", addr, n.Bridge, err)
+		}
+	}
+	if err := netlink.LinkSetUp(l); err != nil {
+		return fmt.Errorf("bringing bridge %s up: %w", n.Bridge, err)
+	}
+	return nil
 }

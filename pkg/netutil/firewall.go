@@ -42,6 +42,18 @@ func tableName(dataRoot string) string {
 	return "berth_" + hex.EncodeToString(sum[:4])
 }
 
+// defaultBridgeName is the default network's bridge for a data root:
+// berth0 for the default one, berth<8 hex digits> for any other, so that
+// two data roots never put containers on one bridge, and removing one's
+// networks never takes a bridge from under the other's containers.
+func defaultBridgeName(dataRoot string) string {
+	if filepath.Clean(dataRoot) == "/var/lib/berth" {
+		return DefaultBridge
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(dataRoot)))
+	return "berth" + hex.EncodeToString(sum[:4])
+}
+
 // rules renders the table for nets.
 func rules(table string, nets []*Network) string {
 	var b strings.Builder

@@ -37,7 +37,9 @@ const (
 )
 
 // DefaultNetwork is the network every container joins unless told
-// otherwise; its bridge and subnet are DefaultBridge and DefaultSubnet.
+// otherwise. Its bridge is DefaultBridge for the default data root, and a
+// name of its own for any other (see defaultBridgeName); its subnet is
+// DefaultSubnet unless the host uses that already.
 const (
 	DefaultNetwork = "bridge"
 	DefaultBridge  = "berth0"
@@ -89,6 +91,8 @@ type Paths struct {
 	PluginDir string
 	// Table is the nftables table of berth's own rules.
 	Table string
+	// DefaultBridge is the bridge device of the default network.
+	DefaultBridge string
 }
 
 // NewPaths returns the paths for a data root; confDir "" is the default,
@@ -99,7 +103,7 @@ func NewPaths(dataRoot, runDir, confDir, pluginDir string) Paths {
 		confDir = filepath.Join(state, "conf")
 	}
 	return Paths{ConfDir: confDir, StateDir: state, RunDir: filepath.Join(runDir, "network"),
-		PluginDir: pluginDir, Table: tableName(dataRoot)}
+		PluginDir: pluginDir, Table: tableName(dataRoot), DefaultBridge: defaultBridgeName(dataRoot)}
 }
 
 func (p Paths) confFile(name string) string {

@@ -201,12 +201,11 @@ func RemoveAll(ctx context.Context, p Paths) error {
 		return err
 	}
 	defer lock.Unlock()
-	if _, err := sweep(ctx, p); err != nil {
-		return err
-	}
+	// What the sweep could not undo does not keep the rest in place.
+	_, serr := sweep(ctx, p)
 	nets, err := List(p)
 	if err != nil {
-		return err
+		return errors.Join(serr, err)
 	}
 	for _, n := range nets {
 		_ = os.Remove(p.confFile(n.Name))
@@ -217,5 +216,5 @@ func RemoveAll(ctx context.Context, p Paths) error {
 			}
 		}
 	}
-	return removeFirewall(p)
+	return errors.Join(serr, removeFirewall(p))
 }

@@ -44,22 +44,82 @@ func (r *ctrRecord) publishedPorts() map[string][]containerutil.PortBinding {
 	return out
 }
 
-// portsColumn is ps's PORTS: "0.0.0.0:8080->80/tcp, 443/tcp".
+// portsColumn is ps's PORTS, as docker's: container ports published on
+// the same host port, and exposed ones, grouped into ranges first
+// ("443/tcp", "0.0.0.0:80-81->80-81/tcp"), then the other mappings
+// ("0.0.0.0:8080->80/tcp").
 func (r *ctrRecord) portsColumn() string {
-	var parts []string
+	type port struct {
+		priv, pub int
+		proto, ip string
+	}
+	var ports []port
 	for k, bs := range r.publishedPorts() {
+		n, proto, _ := strings.Cut(k, "/")
+		priv, _ := strconv.Atoi(n)
 		if len(bs) == 0 {
-			parts = append(parts, k)
+			ports = append(ports, port{priv: priv, proto: proto})
 		}
 		for _, b := range bs {
-			parts = append(parts, net.JoinHostPort(b.HostIP, b.HostPort)+"->"+k)
+			pub, _ := strconv.Atoi(b.HostPort)
+			ports = append(ports, port{priv, pub, proto, b.HostIP})
 		}
 	}
-	sort.Slice(parts, func(i, j int) bool { return portSortKey(parts[i]) < portSortKey(parts[j]) })
-	return strings.Join(parts, ", ")
+	sort.Slice(ports, func(i, j int) bool {
+		a, b := ports[i], ports[j]
+		if a.priv != b.priv {
+			return a.priv < b.priv
+		}
+		if a.pub != b.pub {
+			return a.pub < b.pub
+		}
+		if a.proto != b.proto {
+			return a.proto < b.proto
+		}
+		return a.ip < b.ip
+	})
+	type group struct{ first, last int }
+	groups := map[string]*group{}
+	var keys, result, mappings []string
+	form := func(key string, g *group) string {
+		r := strconv.Itoa(g.first)
+		if g.last != g.first {
+			r += "-" + strconv.Itoa(g.last)
+		}
+		ip, proto, ok := strings.Cut(key, "|")
+		if !ok {
+			return r + "/" + key
+		}
+		return net.JoinHostPort(ip, r) + "->" + r + "/" + proto
+	}
+	for _, p := range ports {
+		key := p.proto
+		if p.ip != "" {
+			if p.pub != p.priv {
+				mappings = append(mappings, fmt.Sprintf("%s->%d/%s", net.JoinHostPort(p.ip, strconv.Itoa(p.pub)), p.priv, p.proto))
+				continue
+			}
+			key = p.ip + "|" + p.proto
+		}
+		g := groups[key]
+		switch {
+		case g == nil:
+			groups[key] = &group{p.priv, p.priv}
+			keys = append(keys, key)
+		case p.priv == g.last+1:
+			g.last = p.priv
+		default:
+			result = append(result, form(key, g))
+			groups[key] = &group{p.priv, p.priv}
+		}
+	}
+	for _, k := range keys {
+		result = append(result, form(k, groups[k]))
+	}
+	return strings.Join(append(result, mappings...), ", ")
 }
 
-// portSortKey orders ps's ports by container port, then text.
+// portSortKey orders ports by container port, then text.
 func portSortKey(s string) string {
 	c := s
 	if i := strings.LastIndex(s, "->"); i >= 0 {
