@@ -71,9 +71,40 @@ func runBundle(args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	if err := copyFileMounts(spec, *out); err != nil {
+		return err
+	}
 	data, err = json.MarshalIndent(spec, "", "\t")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(*out, "config.json"), data, 0o644)
+}
+
+// copyFileMounts copies the files the spec bind-mounts (the container's
+// hosts, resolv.conf and hostname, which go with the container) into the
+// bundle, and points the mounts at the copies.
+func copyFileMounts(spec map[string]any, dir string) error {
+	mounts, _ := spec["mounts"].([]any)
+	for i, m := range mounts {
+		mm, ok := m.(map[string]any)
+		if !ok || mm["type"] != "bind" {
+			continue
+		}
+		src, _ := mm["source"].(string)
+		fi, err := os.Stat(src)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, fmt.Sprintf("mount%d-%s", i, filepath.Base(src)))
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+		mm["source"] = dst
+	}
+	return nil
 }
