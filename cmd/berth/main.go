@@ -61,12 +61,7 @@ containerd instead.`,
   berth images`,
 		// An unknown command reaches root as an argument: root's
 		// TraverseChildren skips cobra's own check.
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return nil
-		},
+		Args:              cli.NoSubcommand,
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		SilenceUsage:      true,
 		SilenceErrors:     true,

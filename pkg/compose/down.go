@@ -44,18 +44,11 @@ func (o *DownOptions) Validate() error {
 // Containers of services no longer in the files stay unless
 // RemoveOrphans; one-off containers of `compose run` go too.
 func Down(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o DownOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, all, err := openServices(ctx, cfg, s, p, o.Services, filter{all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	all, err := ss.list(ctx, filter{project: p.Name, services: o.Services, all: true})
-	if err != nil {
-		return err
-	}
 	known := len(p.Services) > 0 || len(p.DisabledServices) > 0
 	var ctrs, orphans []Ctr
 	for _, c := range all {

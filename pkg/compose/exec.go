@@ -123,18 +123,11 @@ func Cp(ctx context.Context, cfg *config.Config, s container.Streams, p *Project
 	src, srcPath := splitService(o.Source)
 	dst, dstPath := splitService(o.Destination)
 	service := src + dst
-	if err := p.CheckServices([]string{service}); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, []string{service}, filter{oneoff: "False", all: true})
 	if err != nil {
 		return err
 	}
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: []string{service}, oneoff: "False", all: true})
 	ss.close()
-	if err != nil {
-		return err
-	}
 	var targets []Ctr
 	for _, c := range ctrs {
 		if o.All || o.Index == 0 && len(targets) == 0 || c.Number == o.Index {

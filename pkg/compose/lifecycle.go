@@ -28,6 +28,28 @@ func open(ctx context.Context, cfg *config.Config, s container.Streams) (*sessio
 
 func (ss *session) close() { ss.c.Close() }
 
+// openServices is how most compose commands begin: it refuses service
+// names the project does not have before anything is dialled, connects to
+// the engine and lists the containers of the project's services that f
+// selects besides (f.project and f.services are filled in; no services is
+// all). The caller closes the session.
+func openServices(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, services []string, f filter) (*session, context.Context, []Ctr, error) {
+	if err := p.CheckServices(services); err != nil {
+		return nil, ctx, nil, err
+	}
+	ss, ctx, err := open(ctx, cfg, s)
+	if err != nil {
+		return nil, ctx, nil, err
+	}
+	f.project, f.services = p.Name, services
+	ctrs, err := ss.list(ctx, f)
+	if err != nil {
+		ss.close()
+		return nil, ctx, nil, err
+	}
+	return ss, ctx, ctrs, nil
+}
+
 // CheckServices refuses service names the project does not have. A
 // project known only by its name (no files) has no list to check against.
 func (p *Project) CheckServices(names []string) error {
@@ -145,18 +167,11 @@ func (o StopOptions) stop() *container.StopOptions {
 
 // Stop stops the services' running containers, dependents first.
 func Stop(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o StopOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, filter{})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: o.Services})
-	if err != nil {
-		return err
-	}
 	var errs []error
 	for _, level := range stopLevels(p, ctrs) {
 		errs = append(errs, ss.stopAll(ctx, level, o.stop()))
@@ -166,18 +181,11 @@ func Stop(ctx context.Context, cfg *config.Config, s container.Streams, p *Proje
 
 // Restart restarts the services' containers, stopped ones too.
 func Restart(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o StopOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, filter{oneoff: "False", all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: o.Services, oneoff: "False", all: true})
-	if err != nil {
-		return err
-	}
 	return ss.inOrder(ctx, ctrs, "Restarting", "Started", func(ctx context.Context, c Ctr) error {
 		ctr, err := ss.load(ctx, c.ID)
 		if err != nil {
@@ -190,18 +198,11 @@ func Restart(ctx context.Context, cfg *config.Config, s container.Streams, p *Pr
 // Start starts the services' existing containers, in dependency order,
 // waiting for each dependency's condition as up does.
 func Start(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, services []string) error {
-	if err := p.CheckServices(services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, services, filter{oneoff: "False", all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: services, oneoff: "False", all: true})
-	if err != nil {
-		return err
-	}
 	if len(ctrs) == 0 {
 		return errors.New("no containers to start")
 	}
@@ -255,18 +256,11 @@ type KillOptions struct {
 
 // Kill sends a signal to the services' running containers.
 func Kill(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o KillOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, filter{})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: o.Services})
-	if err != nil {
-		return err
-	}
 	if len(ctrs) == 0 {
 		return errors.New("no container to kill")
 	}
@@ -282,18 +276,11 @@ func Kill(ctx context.Context, cfg *config.Config, s container.Streams, p *Proje
 // Pause freezes the services' running containers; with unpause it thaws
 // them.
 func Pause(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, services []string, unpause bool) error {
-	if err := p.CheckServices(services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, services, filter{})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: services})
-	if err != nil {
-		return err
-	}
 	verb, doing, done := container.Pause, "Pausing", "Paused"
 	if unpause {
 		verb, doing, done = container.Unpause, "Unpausing", "Unpaused"
@@ -316,18 +303,11 @@ type RmOptions struct {
 // Rm removes the services' stopped containers (one-off ones too), after
 // asking unless Force; with Stop it stops running ones first.
 func Rm(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o RmOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, filter{all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: o.Services, all: true})
-	if err != nil {
-		return err
-	}
 	if o.Stop {
 		var running []Ctr
 		for _, c := range ctrs {

@@ -39,18 +39,11 @@ func (o *LogsOptions) Validate() error {
 // Logs prints the services' logs, each line prefixed with its container.
 // Without Follow, one container after another; with it, as they come.
 func Logs(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o LogsOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, filter{oneoff: "False", all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: o.Services, oneoff: "False", all: true})
-	if err != nil {
-		return err
-	}
 	var keep []Ctr
 	for _, c := range ctrs {
 		// A container that never ran has no log yet.

@@ -48,18 +48,11 @@ func Port(ctx context.Context, cfg *config.Config, s container.Streams, p *Proje
 // Top prints the processes of the services' running containers, each
 // under the container's name.
 func Top(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, services []string) error {
-	if err := p.CheckServices(services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, services, filter{})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: services})
-	if err != nil {
-		return err
-	}
 	var errs []error
 	for i, c := range ctrs {
 		if i > 0 {
@@ -74,18 +67,11 @@ func Top(ctx context.Context, cfg *config.Config, s container.Streams, p *Projec
 // Wait waits until the services' containers stop and prints each exit
 // status; it fails with the first non-zero one.
 func Wait(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, services []string) error {
-	if err := p.CheckServices(services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, services, filter{oneoff: "False", all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: services, oneoff: "False", all: true})
-	if err != nil {
-		return err
-	}
 	first := 0
 	for _, c := range ctrs {
 		ctr, err := ss.load(ctx, c.ID)
@@ -210,18 +196,11 @@ var imageHeaders = map[string]string{"ContainerName": "CONTAINER", "Repository":
 
 // Images lists the images the project's containers were created from.
 func Images(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o ImagesOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
-	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, filter{all: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctrs, err := ss.list(ctx, filter{project: p.Name, services: o.Services, all: true})
-	if err != nil {
-		return err
-	}
 	var rows []any
 	for _, c := range ctrs {
 		r := imageRow{ContainerName: c.Name, Repository: c.Image, Tag: "latest", Platform: platforms.DefaultString()}

@@ -93,22 +93,15 @@ const psDefault = "{{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.Running
 
 // Ps lists the project's containers as `docker compose ps` does.
 func Ps(ctx context.Context, cfg *config.Config, s container.Streams, p *Project, o PsOptions) error {
-	if err := p.CheckServices(o.Services); err != nil {
-		return err
+	f := filter{all: o.All || len(o.Status) > 0}
+	if !o.All {
+		f.oneoff = "False"
 	}
-	ss, ctx, err := open(ctx, cfg, s)
+	ss, ctx, ctrs, err := openServices(ctx, cfg, s, p, o.Services, f)
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	f := filter{project: p.Name, services: o.Services, all: o.All || len(o.Status) > 0}
-	if !o.All {
-		f.oneoff = "False"
-	}
-	ctrs, err := ss.list(ctx, f)
-	if err != nil {
-		return err
-	}
 	if len(o.Status) > 0 {
 		ctrs = slices.DeleteFunc(ctrs, func(c Ctr) bool { return !slices.Contains(o.Status, c.State.Status) })
 	}

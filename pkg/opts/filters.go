@@ -153,6 +153,16 @@ func (f *Filters) Timestamps(key string, now time.Time) ([]time.Time, error) {
 	return out, nil
 }
 
+// CheckPrune checks the filters a prune takes: until= (each a timestamp
+// ParseTimestamp reads) and label= or label!=; any other key is refused.
+func (f *Filters) CheckPrune(now time.Time) error {
+	if err := f.CheckKeys("until", "label", "label!"); err != nil {
+		return err
+	}
+	_, err := f.Timestamps("until", now)
+	return err
+}
+
 // timestampLayouts are the absolute forms Docker takes for until=.
 var timestampLayouts = []string{
 	time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05Z07:00",

@@ -136,3 +136,31 @@ func TestFiltersTimestamps(t *testing.T) {
 		t.Error("bad value accepted")
 	}
 }
+
+func TestFiltersCheckPrune(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		filter, err string
+	}{
+		{"until=24h", ""},
+		{"until=2025-01-01", ""},
+		{"label=stage=test", ""},
+		{"label!=keep", ""},
+		{"until=yesterday", `failed to parse value as time or duration: "yesterday"`},
+		{"dangling=true", "invalid filter 'dangling'"},
+		{"name=web", "invalid filter 'name'"},
+	}
+	for _, tc := range cases {
+		var f Filters
+		if err := f.Set(tc.filter); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if err := f.CheckPrune(now); err != nil {
+			got = err.Error()
+		}
+		if got != tc.err {
+			t.Errorf("%s: got error %q, want %q", tc.filter, got, tc.err)
+		}
+	}
+}

@@ -33,6 +33,23 @@ func Confirm(ctx context.Context, in io.Reader, out io.Writer, question string) 
 	}
 }
 
+// ConfirmUnlessForced is the question a prune asks before it removes
+// anything: unless force, it asks as Confirm does and returns declined when
+// the answer is not yes, so that the caller goes on only on a nil error.
+func ConfirmUnlessForced(ctx context.Context, in io.Reader, out io.Writer, force bool, question string, declined error) error {
+	if force {
+		return nil
+	}
+	ok, err := Confirm(ctx, in, out, question)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return declined
+	}
+	return nil
+}
+
 // Deleted prints a prune's list of what it removed under heading
 // ("Deleted Images"), followed by a blank line; nothing when lines is
 // empty.

@@ -46,3 +46,28 @@ func TestReport(t *testing.T) {
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
+
+func TestConfirmUnlessForced(t *testing.T) {
+	declined := errors.New("prune has been cancelled")
+	cases := []struct {
+		name, in string
+		force    bool
+		err      error
+		asked    bool
+	}{
+		{"forced", "", true, nil, false},
+		{"yes", "y\n", false, nil, true},
+		{"no", "n\n", false, declined, true},
+		{"end of input", "", false, declined, true},
+	}
+	for _, tc := range cases {
+		var out bytes.Buffer
+		err := ConfirmUnlessForced(context.Background(), strings.NewReader(tc.in), &out, tc.force, "Sure?", declined)
+		if err != tc.err {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.err)
+		}
+		if asked := out.String() == "Sure? [y/N] "; asked != tc.asked || !asked && out.Len() > 0 {
+			t.Errorf("%s: printed %q", tc.name, out.String())
+		}
+	}
+}

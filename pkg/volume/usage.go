@@ -1,12 +1,15 @@
 package volume
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/containerd/containerd/v2/client"
 
 	"github.com/berth-project/berth/pkg/containerutil"
 	"github.com/berth-project/berth/pkg/fsutil"
@@ -38,6 +41,22 @@ func (s *Store) LockUsersShared() (*fsutil.Lock, error) {
 // LiveFunc lists the IDs of the containers the engine has. It is called
 // under the users lock, so that a container created just before counts.
 type LiveFunc func() (map[string]bool, error)
+
+// EngineContainers is the LiveFunc of the engine c is connected to: the IDs
+// of its containers in ctx's namespace.
+func EngineContainers(ctx context.Context, c *client.Client) LiveFunc {
+	return func() (map[string]bool, error) {
+		list, err := c.ContainerService().List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ids := make(map[string]bool, len(list))
+		for _, ctr := range list {
+			ids[ctr.ID] = true
+		}
+		return ids, nil
+	}
+}
 
 // Users maps each volume to the IDs of the containers that mount it, by
 // their metadata, among the containers the engine has: the metadata of a

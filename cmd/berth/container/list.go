@@ -21,12 +21,6 @@ Filters (--filter key=value, repeatable; values of one key are alternatives):
   ancestor=IMAGE          containers of the image or of an image built on it
   before=CONTAINER, since=CONTAINER  containers created before or after it`
 
-const formatHelp = `Format output using a custom template:
-'table':            Print output in table format with column headers (default)
-'table TEMPLATE':   Print output in table format using the given Go template
-'json':             Print in JSON format
-'TEMPLATE':         Print output using the given Go template`
-
 // newPs is `ps`.
 func newPs(g *cli.Globals) *cobra.Command {
 	cmd := psCommand(g, "ps [OPTIONS]")
@@ -70,7 +64,7 @@ func psCommand(g *cli.Globals, use string) *cobra.Command {
 	f.BoolVarP(&o.Size, "size", "s", false, "Display total file sizes")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "Don't truncate output")
 	f.VarP(&o.Filters, "filter", "f", "Filter output based on conditions provided")
-	f.StringVar(&o.Format, "format", "", formatHelp)
+	f.StringVar(&o.Format, "format", "", cli.ListFormatHelp)
 	return cmd
 }
 
@@ -103,9 +97,7 @@ Objects that are not found fail the command after the others are printed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Format, "format", "f", "", "Format output using a custom template:\n"+
-		"'json':             Print in JSON format\n"+
-		"'TEMPLATE':         Print output using the given Go template")
+	f.StringVarP(&o.Format, "format", "f", "", cli.InspectFormatHelp)
 	f.BoolVarP(&o.Size, "size", "s", false, "Display total file sizes if the type is container")
 	f.StringVar(&o.Type, "type", "", `Only look for objects of this type ("container" or "image")`)
 	return cmd

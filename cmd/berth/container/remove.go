@@ -1,8 +1,6 @@
 package container
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
@@ -50,16 +48,7 @@ Filters (--filter key=value, repeatable):
   berth container prune -f --filter until=24h
   berth container prune -f --filter label=stage=test`,
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			err := container.Prune(cmd.Context(), &g.Config, cmd.InOrStdin(), cmd.OutOrStdout(), o)
-			if errors.Is(err, container.ErrPruneCancelled) {
-				return &cli.StatusError{Status: 0}
-			}
-			return err
-		},
+		RunE: cli.PruneRunE(g, &o, container.Prune, container.ErrPruneCancelled),
 	}
 	f := cmd.Flags()
 	f.Var(&o.Filters, "filter", `Provide filter values (e.g. "until=<timestamp>")`)

@@ -2,13 +2,11 @@
 package image
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
-	"github.com/berth-project/berth/pkg/cmd/image"
 )
 
 // Commands returns the top-level commands of this group and the `image`
@@ -31,14 +29,8 @@ func newImageCommand(g *cli.Globals) *cobra.Command {
   berth image inspect busybox
   berth image prune -a`,
 		GroupID: "management",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				// main adds "See 'berth --help'." to an unknown command.
-				return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:    cli.NoSubcommand,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	ls := newImages(g, "ls")
 	ls.Aliases = []string{"list"}
@@ -52,21 +44,6 @@ func newImageCommand(g *cli.Globals) *cobra.Command {
 	}
 	return cmd
 }
-
-// cancelled turns a declined prompt into Docker's quiet exit 0.
-func cancelled(err error) error {
-	if errors.Is(err, image.ErrCancelled) {
-		return &cli.StatusError{Status: 0}
-	}
-	return err
-}
-
-// formatHelp is the --format help shared by the list commands.
-const formatHelp = `Format output using a custom template:
-'table':            Print output in table format with column headers (default)
-'table TEMPLATE':   Print output in table format using the given Go template
-'json':             Print in JSON format
-'TEMPLATE':         Print output using the given Go template`
 
 // maxArgs refuses more than n arguments with Docker's wording ("requires at
 // most 1 argument"), which cli.RangeArgs words for a range.

@@ -26,9 +26,7 @@ are printed.`,
 			return image.Inspect(cmd.Context(), &g.Config, cmd.OutOrStdout(), o)
 		},
 	}
-	cmd.Flags().StringVarP(&o.Format, "format", "f", "", "Format output using a custom template:\n"+
-		"'json':             Print in JSON format\n"+
-		"'TEMPLATE':         Print output using the given Go template")
+	cmd.Flags().StringVarP(&o.Format, "format", "f", "", cli.InspectFormatHelp)
 	return cmd
 }
 
@@ -57,7 +55,7 @@ with images that were pulled rather than built here.`,
 	f.BoolVarP(&o.Human, "human", "H", true, "Print sizes and dates in human readable format")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "Don't truncate output")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "Only show image IDs")
-	f.StringVar(&o.Format, "format", "", formatHelp)
+	f.StringVar(&o.Format, "format", "", cli.ListFormatHelp)
 	return cmd
 }
 
@@ -78,12 +76,7 @@ Filters (--filter key=value, repeatable):
   berth image prune -a -f
   berth image prune -a -f --filter until=24h`,
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return cancelled(image.Prune(cmd.Context(), &g.Config, cmd.InOrStdin(), cmd.OutOrStdout(), o))
-		},
+		RunE: cli.PruneRunE(g, &o, image.Prune, image.ErrCancelled),
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&o.All, "all", "a", false, "Remove all unused images, not just dangling ones")

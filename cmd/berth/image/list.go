@@ -47,6 +47,6 @@ Filters (--filter key=value, repeatable):
 	f.BoolVar(&o.Digests, "digests", false, "Show digests")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "Don't truncate output")
 	f.VarP(&o.Filters, "filter", "f", "Filter output based on conditions provided")
-	f.StringVar(&o.Format, "format", "", formatHelp)
+	f.StringVar(&o.Format, "format", "", cli.ListFormatHelp)
 	return cmd
 }

@@ -3,7 +3,6 @@ package network
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -24,27 +23,13 @@ cleans up what crashed containers left on the networks.`,
   berth run -d --network app --name web nginx
   berth network ls`,
 		GroupID: "management",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				// main adds "See 'berth --help'." to an unknown command.
-				return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:    cli.NoSubcommand,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newCreate(g), newList(g), newInspect(g), newRemove(g), newPrune(g),
 		newConnect(g), newDisconnect(g))
 	return []*cobra.Command{cmd}
 }
-
-// formatHelp is the --format help of `network ls`, as the other list
-// commands word it.
-const formatHelp = `Format output using a custom template:
-'table':            Print output in table format with column headers (default)
-'table TEMPLATE':   Print output in table format using the given Go template
-'json':             Print in JSON format
-'TEMPLATE':         Print output using the given Go template`
 
 func newList(g *cli.Globals) *cobra.Command {
 	var o network.ListOptions
@@ -76,7 +61,7 @@ alternatives, keys must all match):
 	}
 	f := cmd.Flags()
 	f.VarP(&o.Filters, "filter", "f", `Provide filter values (e.g. "driver=bridge")`)
-	f.StringVar(&o.Format, "format", "", formatHelp)
+	f.StringVar(&o.Format, "format", "", cli.ListFormatHelp)
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "Do not truncate the output")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "Only display network IDs")
 	return cmd
@@ -109,9 +94,7 @@ printed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Format, "format", "f", "", "Format output using a custom template:\n"+
-		"'json':             Print in JSON format\n"+
-		"'TEMPLATE':         Print output using the given Go template")
+	f.StringVarP(&o.Format, "format", "f", "", cli.InspectFormatHelp)
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "Verbose output for diagnostics (swarm only: no effect on berth's local networks)")
 	return cmd
 }
@@ -154,16 +137,7 @@ Filters (--filter key=value, repeatable):
   berth network prune -f --filter until=24h
   berth network prune -f --filter label=stage=test`,
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			err := network.Prune(cmd.Context(), &g.Config, cmd.InOrStdin(), cmd.OutOrStdout(), o)
-			if errors.Is(err, network.ErrCancelled) {
-				return &cli.StatusError{Status: 0}
-			}
-			return err
-		},
+		RunE: cli.PruneRunE(g, &o, network.Prune, network.ErrCancelled),
 	}
 	f := cmd.Flags()
 	f.Var(&o.Filters, "filter", `Provide filter values (e.g. "until=<timestamp>")`)

@@ -1,8 +1,6 @@
 package system
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
@@ -29,16 +27,9 @@ cache is always empty.`,
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "Show detailed information on space usage")
-	f.StringVar(&o.Format, "format", "", formatHelp)
+	f.StringVar(&o.Format, "format", "", cli.ListFormatHelp)
 	return cmd
 }
-
-// formatHelp is Docker's --format help of the list commands.
-const formatHelp = `Format output using a custom template:
-'table':            Print output in table format with column headers (default)
-'table TEMPLATE':   Print output in table format using the given Go template
-'json':             Print in JSON format
-'TEMPLATE':         Print output using the given Go template`
 
 // newPrune is `system prune`.
 func newPrune(g *cli.Globals) *cobra.Command {
@@ -61,16 +52,7 @@ Filters (--filter key=value, repeatable):
   berth system prune -a --volumes -f
   berth system prune -f --filter until=24h --filter label=stage=test`,
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			err := system.Prune(cmd.Context(), &g.Config, cmd.InOrStdin(), cmd.OutOrStdout(), o)
-			if errors.Is(err, system.ErrPruneCancelled) {
-				return &cli.StatusError{Status: 0}
-			}
-			return err
-		},
+		RunE: cli.PruneRunE(g, &o, system.Prune, system.ErrPruneCancelled),
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&o.All, "all", "a", false, "Remove all unused images not just dangling ones")

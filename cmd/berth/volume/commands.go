@@ -3,7 +3,6 @@ package volume
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -24,13 +23,8 @@ new volume is filled from the image's content at the mount point.`,
   berth run --rm -v data:/data busybox sh -c 'echo hi > /data/f'
   berth volume ls`,
 		GroupID: "management",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:    cli.NoSubcommand,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newCreate(g), newList(g), newInspect(g), newRemove(g), newPrune(g))
 	return []*cobra.Command{cmd}
@@ -95,11 +89,7 @@ Filters (--filter key=value, repeatable):
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "Only display volume names")
-	f.StringVar(&o.Format, "format", "", `Format output using a custom template:
-'table':            Print output in table format with column headers (default)
-'table TEMPLATE':   Print output in table format using the given Go template
-'json':             Print in JSON format
-'TEMPLATE':         Print output using the given Go template`)
+	f.StringVar(&o.Format, "format", "", cli.ListFormatHelp)
 	f.VarP(&o.Filters, "filter", "f", `Provide filter values (e.g. "dangling=true")`)
 	return cmd
 }
@@ -115,7 +105,7 @@ func newInspect(g *cli.Globals) *cobra.Command {
 			return volume.Inspect(&g.Config, cmd.OutOrStdout(), args, format)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template")
+	cmd.Flags().StringVarP(&format, "format", "f", "", cli.InspectFormatHelp)
 	return cmd
 }
 
@@ -155,16 +145,7 @@ Filters (--filter key=value, repeatable):
   berth volume prune -a -f
   berth volume prune -f --filter label=stage=test`,
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			err := volume.Prune(cmd.Context(), &g.Config, cmd.InOrStdin(), cmd.OutOrStdout(), o)
-			if errors.Is(err, volume.ErrPruneCancelled) {
-				return &cli.StatusError{Status: 0}
-			}
-			return err
-		},
+		RunE: cli.PruneRunE(g, &o, volume.Prune, volume.ErrPruneCancelled),
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&o.All, "all", "a", false, "Remove all unused volumes, not just anonymous ones")

@@ -24,7 +24,6 @@ import (
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/cmd/image"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/containerutil"
@@ -72,45 +71,31 @@ func (o *CommitOptions) Validate() error {
 // container's command and the message. It prints the new image's ID.
 func Commit(ctx context.Context, cfg *config.Config, s Streams, o *CommitOptions) error {
 	changes, _ := opts.ParseChanges(o.Changes)
-	c, ctx, err := clientutil.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-	ctr, err := containerutil.Resolve(ctx, c, store, o.Container)
-	if err != nil {
-		return err
-	}
-	info, err := ctr.Info(ctx)
-	if errdefs.IsNotFound(err) {
-		return &containerutil.NotFoundError{Query: o.Container}
-	}
-	if err != nil {
-		return err
-	}
-	if info.SnapshotKey == "" || info.Snapshotter == "" {
-		return fmt.Errorf("container %s has no filesystem to commit", o.Container)
-	}
-	if o.Pause {
-		resume, err := pauseForCommit(ctx, ctr)
+	return withContainer(ctx, cfg, o.Container, func(ctx context.Context, c *client.Client, ctr client.Container, info containers.Container) error {
+		if info.SnapshotKey == "" || info.Snapshotter == "" {
+			return fmt.Errorf("container %s has no filesystem to commit", o.Container)
+		}
+		if o.Pause {
+			resume, err := pauseForCommit(ctx, ctr)
+			if err != nil {
+				return err
+			}
+			defer resume()
+		}
+		store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+		id, err := commitImage(ctx, c, info, metaOrEmpty(store, info.ID), o, changes)
+		if errdefs.IsNotFound(err) {
+			if _, ierr := ctr.Info(ctx); errdefs.IsNotFound(ierr) {
+				// Removed while it was committed.
+				return &containerutil.NotFoundError{Query: o.Container}
+			}
+		}
 		if err != nil {
 			return err
 		}
-		defer resume()
-	}
-	id, err := commitImage(ctx, c, info, metaOrEmpty(store, info.ID), o, changes)
-	if errdefs.IsNotFound(err) {
-		if _, ierr := ctr.Info(ctx); errdefs.IsNotFound(ierr) {
-			// Removed while it was committed.
-			return &containerutil.NotFoundError{Query: o.Container}
-		}
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(s.Out, id)
-	return nil
+		fmt.Fprintln(s.Out, id)
+		return nil
+	})
 }
 
 // commitImage diffs the container's snapshot against its image's layers

@@ -20,7 +20,6 @@ import (
 	"github.com/berth-project/berth/pkg/containerutil"
 	"github.com/berth-project/berth/pkg/opts"
 	"github.com/berth-project/berth/pkg/referenceutil"
-	"github.com/berth-project/berth/pkg/volume"
 )
 
 // Create makes a container as `docker create` does and returns it. Nothing
@@ -40,13 +39,6 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 	if err != nil {
 		return nil, err
 	}
-	// A prune waits while a container is being created: it must not take
-	// the image (nor, see planVolumes, the volumes) the container is made of.
-	users, err := volume.NewStore(cfg.DataRoot, cfg.Namespace).LockUsersShared()
-	if err != nil {
-		return nil, err
-	}
-	defer users.Unlock()
 	img, err := ensureImage(ctx, c, cfg, stderr, ref, o)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/containerd/v2/core/mount"
 	"github.com/containerd/continuity/fs"
+	"github.com/containerd/errdefs"
 
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
@@ -39,52 +40,40 @@ type fsChange struct {
 // /etc/hosts, ...) are not changes of the container's own, and are left
 // out, as Docker's init layer hides them.
 func Diff(ctx context.Context, cfg *config.Config, s Streams, o *DiffOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-	ctr, err := containerutil.Resolve(ctx, c, store, o.Container)
-	if err != nil {
-		return err
-	}
-	info, err := ctr.Info(ctx)
-	if err != nil {
-		return err
-	}
-	// The lease keeps the snapshot views from the collector while they are
-	// mounted.
-	ctx, done, err := c.WithLease(ctx)
-	if err != nil {
-		return err
-	}
-	defer done(context.WithoutCancel(ctx))
-	var changes []fsChange
-	err = withSnapshotTrees(ctx, cfg, c, info, func(lower, upper string) error {
-		return fs.Changes(ctx, lower, upper, func(k fs.ChangeKind, p string, _ os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			if letter, ok := map[fs.ChangeKind]byte{fs.ChangeKindAdd: 'A', fs.ChangeKindModify: 'C', fs.ChangeKindDelete: 'D'}[k]; ok {
-				changes = append(changes, fsChange{letter, p})
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return err
-	}
-	var mountPoints []string
-	if spec, err := ctr.Spec(ctx); err == nil {
-		for _, m := range spec.Mounts {
-			mountPoints = append(mountPoints, path.Clean(m.Destination))
+	return withContainer(ctx, cfg, o.Container, func(ctx context.Context, c *client.Client, ctr client.Container, info containers.Container) error {
+		// The lease keeps the snapshot views from the collector while they
+		// are mounted.
+		ctx, done, err := c.WithLease(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	for _, ch := range dockerChanges(changes, mountPoints) {
-		fmt.Fprintf(s.Out, "%c %s\n", ch.kind, ch.path)
-	}
-	return nil
+		defer done(context.WithoutCancel(ctx))
+		var changes []fsChange
+		err = withSnapshotTrees(ctx, cfg, c, info, func(lower, upper string) error {
+			return fs.Changes(ctx, lower, upper, func(k fs.ChangeKind, p string, _ os.FileInfo, err error) error {
+				if err != nil {
+					return err
+				}
+				if letter, ok := map[fs.ChangeKind]byte{fs.ChangeKindAdd: 'A', fs.ChangeKindModify: 'C', fs.ChangeKindDelete: 'D'}[k]; ok {
+					changes = append(changes, fsChange{letter, p})
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+		var mountPoints []string
+		if spec, err := ctr.Spec(ctx); err == nil {
+			for _, m := range spec.Mounts {
+				mountPoints = append(mountPoints, path.Clean(m.Destination))
+			}
+		}
+		for _, ch := range dockerChanges(changes, mountPoints) {
+			fmt.Fprintf(s.Out, "%c %s\n", ch.kind, ch.path)
+		}
+		return nil
+	})
 }
 
 // dockerChanges shapes the differ's changes as Docker lists them: the
@@ -146,6 +135,33 @@ func holdsAny(dir string, changes []fsChange) bool {
 		}
 	}
 	return false
+}
+
+// withContainer dials the engine, resolves query to a container as a user
+// names it (see containerutil.Resolve), reads its record and runs fn with
+// them; the client is closed when fn returns. diff, export and commit work
+// on the container's filesystem this way. A container removed between the
+// lookup and the read is "No such container", as one never there is.
+func withContainer(ctx context.Context, cfg *config.Config, query string,
+	fn func(ctx context.Context, c *client.Client, ctr client.Container, info containers.Container) error) error {
+	c, ctx, err := clientutil.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	ctr, err := containerutil.Resolve(ctx, c, store, query)
+	if err != nil {
+		return err
+	}
+	info, err := ctr.Info(ctx)
+	if errdefs.IsNotFound(err) {
+		return &containerutil.NotFoundError{Query: query}
+	}
+	if err != nil {
+		return err
+	}
+	return fn(ctx, c, ctr, info)
 }
 
 // withSnapshotTrees mounts, read-only, the container's image layers (lower;

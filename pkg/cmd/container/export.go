@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/berth-project/berth/pkg/clientutil"
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/containers"
+
 	"github.com/berth-project/berth/pkg/config"
-	"github.com/berth-project/berth/pkg/containerutil"
 	"github.com/berth-project/berth/pkg/rootfs"
 )
 
@@ -38,51 +39,45 @@ func (o *ExportOptions) Validate(stdoutIsTerminal bool) error {
 // the contents of its volumes and other mounts. A file is written under a
 // temporary name and renamed once complete.
 func Export(ctx context.Context, cfg *config.Config, s Streams, o *ExportOptions) error {
-	c, ctx, err := clientutil.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-	ctr, err := containerutil.Resolve(ctx, c, store, o.Container)
-	if err != nil {
-		return err
-	}
-	info, err := ctr.Info(ctx)
-	if err != nil {
-		return err
-	}
-	ctx, done, err := c.WithLease(ctx)
-	if err != nil {
-		return err
-	}
-	defer done(context.WithoutCancel(ctx))
-	w, commit, abort, err := exportOutput(o.Output, s.Out)
-	if err != nil {
-		return err
-	}
-	err = withSnapshotTrees(ctx, cfg, c, info, func(_, upper string) error {
-		root, err := rootfs.Open(upper)
+	return withContainer(ctx, cfg, o.Container, func(ctx context.Context, c *client.Client, _ client.Container, info containers.Container) error {
+		ctx, done, err := c.WithLease(ctx)
 		if err != nil {
 			return err
 		}
-		defer root.Close()
-		top, err := root.Resolve("/", true)
+		defer done(context.WithoutCancel(ctx))
+		w, commit, abort, err := exportOutput(o.Output, s.Out)
 		if err != nil {
 			return err
 		}
-		defer top.Close()
-		a := rootfs.NewArchiver(w)
-		if err := a.AddContents(top); err != nil {
+		err = withSnapshotTrees(ctx, cfg, c, info, func(_, upper string) error {
+			return archiveRoot(w, upper)
+		})
+		if err != nil {
+			abort()
 			return err
 		}
-		return a.Close()
+		return commit()
 	})
+}
+
+// archiveRoot writes the tree at dir to w as a tar archive, its entries
+// named from the root.
+func archiveRoot(w io.Writer, dir string) error {
+	root, err := rootfs.Open(dir)
 	if err != nil {
-		abort()
 		return err
 	}
-	return commit()
+	defer root.Close()
+	top, err := root.Resolve("/", true)
+	if err != nil {
+		return err
+	}
+	defer top.Close()
+	a := rootfs.NewArchiver(w)
+	if err := a.AddContents(top); err != nil {
+		return err
+	}
+	return a.Close()
 }
 
 // exportOutput returns where the archive goes: stdout, or a temporary file

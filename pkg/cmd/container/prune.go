@@ -27,11 +27,7 @@ type PruneOptions struct {
 
 // Validate checks the filters before the engine is dialed.
 func (o *PruneOptions) Validate() error {
-	if err := o.Filters.CheckKeys("until", "label", "label!"); err != nil {
-		return err
-	}
-	_, err := o.Filters.Timestamps("until", time.Now())
-	return err
+	return o.Filters.CheckPrune(time.Now())
 }
 
 // ErrPruneCancelled is returned when the user declines the prompt. Docker
@@ -46,14 +42,8 @@ Are you sure you want to continue?`
 // of input included, declines. The space reclaimed is the removed
 // containers' writable layers.
 func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
-	if !o.Force {
-		ok, err := prompt.Confirm(ctx, in, out, pruneWarning)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrPruneCancelled
-		}
+	if err := prompt.ConfirmUnlessForced(ctx, in, out, o.Force, pruneWarning, ErrPruneCancelled); err != nil {
+		return err
 	}
 	c, ctx, err := clientutil.New(ctx, cfg)
 	if err != nil {

@@ -79,16 +79,5 @@ func parentDir(p string) string {
 // engineContainers lists the IDs of the engine's containers in ctx's
 // namespace: the containers whose metadata counts for the volumes' users.
 func engineContainers(ctx context.Context, c *client.Client) volume.LiveFunc {
-	ctx = context.WithoutCancel(ctx)
-	return func() (map[string]bool, error) {
-		list, err := c.ContainerService().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ids := make(map[string]bool, len(list))
-		for _, ctr := range list {
-			ids[ctr.ID] = true
-		}
-		return ids, nil
-	}
+	return volume.EngineContainers(context.WithoutCancel(ctx), c)
 }

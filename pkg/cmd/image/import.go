@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/core/content"
 	"github.com/containerd/errdefs"
 	"github.com/containerd/platforms"
@@ -19,7 +20,6 @@ import (
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	imgarchive "github.com/berth-project/berth/pkg/imgutil/archive"
 	"github.com/berth-project/berth/pkg/opts"
@@ -95,23 +95,6 @@ func Import(ctx context.Context, cfg *config.Config, stdin io.Reader, out io.Wri
 	if err := opts.ApplyChanges(&icfg, changes); err != nil {
 		return err
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	c, ctx, err := clientutil.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	ctx, done, err := c.WithLease(ctx)
-	if err != nil {
-		return err
-	}
-	defer done(context.WithoutCancel(ctx))
-	layer, err := writeLayer(ctx, c.ContentStore(), f)
-	if err != nil {
-		return err
-	}
 	plat := platforms.DefaultSpec()
 	if o.Platform != "" {
 		p, _ := platforms.Parse(o.Platform)
@@ -126,13 +109,19 @@ func Import(ctx context.Context, cfg *config.Config, stdin io.Reader, out io.Wri
 		}
 		comment = "Imported from " + src
 	}
-	id, err := Create(ctx, c, cfg.Snapshotter, NewImage{Layer: layer, Config: icfg, Platform: plat,
-		Comment: comment, Name: o.Reference})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out, id)
-	return nil
+	return withImportLease(ctx, cfg, f, func(ctx context.Context, c *client.Client) error {
+		layer, err := writeLayer(ctx, c.ContentStore(), f)
+		if err != nil {
+			return err
+		}
+		id, err := Create(ctx, c, cfg.Snapshotter, NewImage{Layer: layer, Config: icfg, Platform: plat,
+			Comment: comment, Name: o.Reference})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, id)
+		return nil
+	})
 }
 
 // openImportSource returns the archive as a file that can be read twice:
@@ -148,15 +137,7 @@ func openImportSource(ctx context.Context, cfg *config.Config, stdin io.Reader, 
 	case isURL(src):
 		return download(ctx, spool, src)
 	}
-	f, err := os.Open(src)
-	if err != nil {
-		return nil, err
-	}
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		return f, nil
-	}
-	defer f.Close()
-	return imgarchive.Spool(spool, f)
+	return openRereadable(spool, src)
 }
 
 // download fetches an archive over HTTP into a spool file.

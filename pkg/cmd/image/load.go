@@ -63,6 +63,18 @@ func Load(ctx context.Context, cfg *config.Config, stdin io.Reader, out io.Write
 	if err := checkLoadPlatforms(contents, plats, o); err != nil {
 		return err
 	}
+	return withImportLease(ctx, cfg, f, func(ctx context.Context, c *client.Client) error {
+		// The lease also holds the images the archive's names replace,
+		// until they are kept as <none>: see holdReplaced.
+		l := &loader{client: c, cfg: cfg, out: out, plats: plats, o: o}
+		return l.load(ctx, f, contents)
+	})
+}
+
+// withImportLease rewinds the archive, read once already to check it, dials
+// the engine and runs fn under one lease: it holds what fn imports until an
+// image record points at it.
+func withImportLease(ctx context.Context, cfg *config.Config, f io.Seeker, fn func(context.Context, *client.Client) error) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
@@ -71,15 +83,12 @@ func Load(ctx context.Context, cfg *config.Config, stdin io.Reader, out io.Write
 		return err
 	}
 	defer c.Close()
-	// One lease holds what is imported until records point at it, and the
-	// images the archive's names replace until they are kept as <none>.
 	ctx, done, err := c.WithLease(ctx)
 	if err != nil {
 		return err
 	}
 	defer done(context.WithoutCancel(ctx))
-	l := &loader{client: c, cfg: cfg, out: out, plats: plats, o: o}
-	return l.load(ctx, f, contents)
+	return fn(ctx, c)
 }
 
 // openLoadInput returns the archive as a file that can be read twice.
@@ -90,7 +99,14 @@ func openLoadInput(cfg *config.Config, stdin io.Reader, input string) (*os.File,
 		}
 		return imgarchive.Spool(filepath.Join(cfg.DataRoot, "tmp"), stdin)
 	}
-	f, err := os.Open(input)
+	return openRereadable(filepath.Join(cfg.DataRoot, "tmp"), input)
+}
+
+// openRereadable opens the archive at name so that it can be read twice,
+// checked and then imported: a regular file as it is, anything else (a
+// FIFO, /dev/stdin) spooled into a file in spool.
+func openRereadable(spool, name string) (*os.File, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +114,7 @@ func openLoadInput(cfg *config.Config, stdin io.Reader, input string) (*os.File,
 		return f, nil
 	}
 	defer f.Close()
-	return imgarchive.Spool(filepath.Join(cfg.DataRoot, "tmp"), f)
+	return imgarchive.Spool(spool, f)
 }
 
 // checkLoadPlatforms refuses, before anything is imported, a platform the

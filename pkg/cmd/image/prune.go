@@ -27,7 +27,7 @@ type PruneOptions struct {
 
 // Validate checks the filters before the engine is dialed.
 func (o *PruneOptions) Validate() error {
-	return validateFilters(&o.Filters, time.Now(), "until", "label", "label!")
+	return o.Filters.CheckPrune(time.Now())
 }
 
 // ErrCancelled is returned when the user declines a prompt. Docker exits 0
@@ -49,18 +49,12 @@ Are you sure you want to continue?`
 // uses, after asking on out and reading the answer from in as Docker does:
 // anything but y or Y, end of input included, declines.
 func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
-	if !o.Force {
-		warning := pruneDanglingWarning
-		if o.All {
-			warning = pruneAllWarning
-		}
-		ok, err := prompt.Confirm(ctx, in, out, warning)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrCancelled
-		}
+	warning := pruneDanglingWarning
+	if o.All {
+		warning = pruneAllWarning
+	}
+	if err := prompt.ConfirmUnlessForced(ctx, in, out, o.Force, warning, ErrCancelled); err != nil {
+		return err
 	}
 	ctx, st, err := openStore(ctx, cfg)
 	if err != nil {

@@ -65,11 +65,7 @@ type PruneOptions struct {
 
 // Validate checks the filters before anything is asked or removed.
 func (o *PruneOptions) Validate() error {
-	if err := o.Filters.CheckKeys("until", "label", "label!"); err != nil {
-		return err
-	}
-	_, err := o.Filters.Timestamps("until", time.Now())
-	return err
+	return o.Filters.CheckPrune(time.Now())
 }
 
 // ErrCancelled is returned when the user declines the prompt. Docker exits
@@ -86,14 +82,8 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 	if _, err := o.Filters.Timestamps("until", time.Now()); err != nil {
 		return err
 	}
-	if !o.Force {
-		ok, err := prompt.Confirm(ctx, in, out, pruneWarning)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrCancelled
-		}
+	if err := prompt.ConfirmUnlessForced(ctx, in, out, o.Force, pruneWarning, ErrCancelled); err != nil {
+		return err
 	}
 	deleted, err := PruneUnused(ctx, cfg, &o.Filters)
 	prompt.Deleted(out, "Deleted Networks", deleted)

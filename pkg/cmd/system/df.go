@@ -121,7 +121,7 @@ func volumesUsage(ctx context.Context, c *client.Client, cfg *config.Config) ([]
 	if err != nil {
 		return nil, err
 	}
-	users, err := volume.Users(containerutil.NewStore(cfg.DataRoot, cfg.Namespace), engineContainers(ctx, c))
+	users, err := volume.Users(containerutil.NewStore(cfg.DataRoot, cfg.Namespace), volume.EngineContainers(ctx, c))
 	if err != nil {
 		return nil, err
 	}
@@ -133,22 +133,6 @@ func volumesUsage(ctx context.Context, c *client.Client, cfg *config.Config) ([]
 		out = append(out, u)
 	}
 	return out, nil
-}
-
-// engineContainers lists the IDs of the engine's containers in ctx's
-// namespace: those whose metadata counts for the volumes' users.
-func engineContainers(ctx context.Context, c *client.Client) volume.LiveFunc {
-	return func() (map[string]bool, error) {
-		list, err := c.ContainerService().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ids := make(map[string]bool, len(list))
-		for _, ctr := range list {
-			ids[ctr.ID] = true
-		}
-		return ids, nil
-	}
 }
 
 // summary is the four lines of `system df`, figured as Docker figures them.

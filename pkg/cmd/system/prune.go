@@ -36,10 +36,7 @@ type PruneOptions struct {
 
 // Validate checks the filters before anything is asked or removed.
 func (o *PruneOptions) Validate() error {
-	if err := o.Filters.CheckKeys("until", "label", "label!"); err != nil {
-		return err
-	}
-	if _, err := o.Filters.Timestamps("until", time.Now()); err != nil {
+	if err := o.Filters.CheckPrune(time.Now()); err != nil {
 		return err
 	}
 	// Docker's engine refuses until= for volumes after it has pruned the
@@ -91,14 +88,8 @@ func pruneWarning(o *PruneOptions) string {
 // then prints the space reclaimed. Nothing in use is removed, not even by
 // a container that is being created: see withUsersLock.
 func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
-	if !o.Force {
-		ok, err := prompt.Confirm(ctx, in, out, pruneWarning(&o))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrPruneCancelled
-		}
+	if err := prompt.ConfirmUnlessForced(ctx, in, out, o.Force, pruneWarning(&o), ErrPruneCancelled); err != nil {
+		return err
 	}
 	c, ctx, err := clientutil.New(ctx, cfg)
 	if err != nil {
@@ -126,7 +117,7 @@ func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer,
 	}
 	if o.Volumes {
 		// Store.Prune decides and removes under the users lock itself.
-		r, err := vols.Prune(ctrs, engineContainers(ctx, c), volume.PruneOptions{
+		r, err := vols.Prune(ctrs, volume.EngineContainers(ctx, c), volume.PruneOptions{
 			Match: func(v *volume.Volume) bool { return o.Filters.MatchLabels(v.Labels) },
 		})
 		prompt.Deleted(out, "Deleted Volumes", r.Deleted)

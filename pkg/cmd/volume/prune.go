@@ -54,18 +54,12 @@ Are you sure you want to continue?`
 // does: the anonymous ones only, unless All. A container being created
 // holds its volumes: they are never removed from under it.
 func Prune(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, o PruneOptions) error {
-	if !o.Force {
-		warning := pruneWarning
-		if o.All {
-			warning = pruneAllWarning
-		}
-		ok, err := prompt.Confirm(ctx, in, out, warning)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrPruneCancelled
-		}
+	warning := pruneWarning
+	if o.All {
+		warning = pruneAllWarning
+	}
+	if err := prompt.ConfirmUnlessForced(ctx, in, out, o.Force, warning, ErrPruneCancelled); err != nil {
+		return err
 	}
 	var report volume.PruneReport
 	err := withUsers(ctx, cfg, func(store *volume.Store, ctrs *containerutil.Store, live volume.LiveFunc) error {

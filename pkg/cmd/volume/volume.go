@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/containerd/containerd/v2/client"
-
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
 	"github.com/berth-project/berth/pkg/containerutil"
@@ -112,21 +110,7 @@ func withUsers(ctx context.Context, cfg *config.Config, fn func(store *volume.St
 		return err
 	}
 	defer c.Close()
-	return fn(volume.NewStore(cfg.DataRoot, cfg.Namespace), containerutil.NewStore(cfg.DataRoot, cfg.Namespace), live(ctx, c))
-}
-
-func live(ctx context.Context, c *client.Client) volume.LiveFunc {
-	return func() (map[string]bool, error) {
-		list, err := c.ContainerService().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ids := make(map[string]bool, len(list))
-		for _, ctr := range list {
-			ids[ctr.ID] = true
-		}
-		return ids, nil
-	}
+	return fn(volume.NewStore(cfg.DataRoot, cfg.Namespace), containerutil.NewStore(cfg.DataRoot, cfg.Namespace), volume.EngineContainers(ctx, c))
 }
 
 // naturalLess orders names as Docker's `volume ls` does: runs of digits by

@@ -41,20 +41,5 @@ func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id st
 	_ = store.RemoveContainer(id)
 	// As `run --rm` attached: the anonymous volumes go too, unless another
 	// container uses them.
-	_ = volume.NewStore(s.dataRoot, ns).RemoveUnused(store, liveContainers(ctx, c), anonymous)
-}
-
-// liveContainers lists the IDs of the namespace's containers.
-func liveContainers(ctx context.Context, c *client.Client) volume.LiveFunc {
-	return func() (map[string]bool, error) {
-		list, err := c.ContainerService().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ids := make(map[string]bool, len(list))
-		for _, ctr := range list {
-			ids[ctr.ID] = true
-		}
-		return ids, nil
-	}
+	_ = volume.NewStore(s.dataRoot, ns).RemoveUnused(store, volume.EngineContainers(ctx, c), anonymous)
 }
