@@ -20,6 +20,7 @@ import (
 	"github.com/berth-project/berth/pkg/containerutil"
 	"github.com/berth-project/berth/pkg/opts"
 	"github.com/berth-project/berth/pkg/referenceutil"
+	"github.com/berth-project/berth/pkg/volume"
 )
 
 // Create makes a container as `docker create` does and returns it. Nothing
@@ -39,6 +40,14 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 	if err != nil {
 		return nil, err
 	}
+	// A prune waits while a container is being created: it must not take
+	// the image or the volumes the container is made of. The hold passes
+	// to the volume plan, which releases it (Unlock is idempotent).
+	users, err := volume.NewStore(cfg.DataRoot, cfg.Namespace).LockUsersShared()
+	if err != nil {
+		return nil, err
+	}
+	defer users.Unlock()
 	img, err := ensureImage(ctx, c, cfg, stderr, ref, o)
 	if err != nil {
 		return nil, err
@@ -75,7 +84,7 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 		return nil, err
 	}
 	specOpts = append(specOpts, netOpts...)
-	vols, err := planVolumes(ctx, c, cfg, store, o, &ic, meta)
+	vols, err := planVolumes(ctx, c, cfg, store, o, &ic, meta, users)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,11 @@ type plannedMount struct {
 // image's VOLUMEs where nothing is mounted yet. The flags are checked
 // first; the missing volumes and -v host directories it makes are taken
 // back when a later step fails.
-func planVolumes(ctx context.Context, c *client.Client, cfg *config.Config, ctrs *containerutil.Store, o *CreateOptions, ic *ocispec.Image, meta *containerutil.Meta) (*volumePlan, error) {
+//
+// users is the caller's shared hold of the volumes' users lock, taken
+// before the image was looked up; the plan keeps it and its finish
+// releases it.
+func planVolumes(ctx context.Context, c *client.Client, cfg *config.Config, ctrs *containerutil.Store, o *CreateOptions, ic *ocispec.Image, meta *containerutil.Meta, users *fsutil.Lock) (*volumePlan, error) {
 	vf, err := o.volumeFlags()
 	if err != nil {
 		return nil, err
@@ -94,9 +98,7 @@ func planVolumes(ctx context.Context, c *client.Client, cfg *config.Config, ctrs
 		p.mounts = append(p.mounts, pm)
 	}
 	sort.Slice(p.mounts, func(i, j int) bool { return p.mounts[i].point.Destination < p.mounts[j].point.Destination })
-	if p.lock, err = p.volumes.LockUsersShared(); err != nil {
-		return nil, err
-	}
+	p.lock = users
 	if err := p.make(); err != nil {
 		p.finish(ctx, true)
 		return nil, err
