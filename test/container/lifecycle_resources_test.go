@@ -38,7 +38,7 @@ type statsRow struct {
 }
 
 func TestStatsNoStream(t *testing.T) {
-	id := lcRunD(t, "lc-stats", nil, "sh", "-c", "sleep 1000 & while true; do :; done")
+	id := lcRunD(t, "lc-stats", []string{"--net", "none"}, "sh", "-c", "sleep 1000 & while true; do :; done")
 	lcWaitStatus(t, "lc-stats", "running")
 	r := engine.MustBerth(t, "stats", "--no-stream", "--format", "json", "lc-stats")
 	var row statsRow

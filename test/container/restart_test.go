@@ -116,8 +116,13 @@ func rsKill(t *testing.T, pid int) {
 		// Gone once it holds no files: a zombie whose parent has not reaped
 		// it yet counts, but not a thread group leader that is a zombie
 		// while its other threads still hold the engine's socket.
+		// The leader's files go first; the other threads still exit then,
+		// and until the last is gone the engine's listening sockets still
+		// take connections (and reset them).
 		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
-		return err != nil || len(fds) == 0, fmt.Sprintf("%d open files", len(fds))
+		tasks, terr := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+		return (err != nil || len(fds) == 0) && (terr != nil || len(tasks) <= 1),
+			fmt.Sprintf("%d open files, %d threads", len(fds), len(tasks))
 	})
 }
 

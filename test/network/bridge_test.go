@@ -32,13 +32,21 @@ func TestBridgeDefaultNetwork(t *testing.T) {
 	runD(t, "br-a", nil, httpd("from-a")...)
 	runD(t, "br-b", nil, sleeper...)
 	ipA := ipOn(t, "br-a", "bridge")
+	// 10.4.0.0/24, unless this host uses it already (another data root's
+	// default network): then the first free /24 after it.
+	subnet := strings.Fields(engine.MustBerth(t, "network", "inspect", "-f",
+		"{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}", "bridge").Stdout)
+	if len(subnet) != 2 || !regexp.MustCompile(`^10\.\d+\.\d+\.0/24$`).MatchString(subnet[0]) {
+		t.Fatalf("the default network's subnet and gateway: %q", subnet)
+	}
+	prefix := strings.TrimSuffix(subnet[0], "0/24")
 	for _, name := range []string{"br-a", "br-b"} {
 		got := addrs4(t, name)
-		if len(got) != 2 || got[0] != "lo 127.0.0.1/8" || !regexp.MustCompile(`^eth0 10\.4\.0\.\d+/24$`).MatchString(got[1]) {
-			t.Fatalf("%s: want lo and eth0 with 10.4.0.x/24, got %q", name, got)
+		if len(got) != 2 || got[0] != "lo 127.0.0.1/8" || !regexp.MustCompile(`^eth0 `+regexp.QuoteMeta(prefix)+`\d+/24$`).MatchString(got[1]) {
+			t.Fatalf("%s: want lo and eth0 in %s, got %q", name, subnet[0], got)
 		}
 		r := execIn(t, name, "ip", "route")
-		if !strings.Contains(r.Stdout, "default via 10.4.0.1 dev eth0") {
+		if !strings.Contains(r.Stdout, "default via "+subnet[1]+" dev eth0") {
 			t.Fatalf("%s has no default route through the bridge:\n%s", name, r)
 		}
 	}

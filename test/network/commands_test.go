@@ -50,7 +50,7 @@ func TestNetworkCommands(t *testing.T) {
 	if !found {
 		t.Errorf("network inspect does not list cmd-c1 with its address: %+v", o.Containers)
 	}
-	if mtu := sh(t, "cat", "/sys/class/net/br-cmd-a/mtu"); mtu != "1400" {
+	if mtu := strings.TrimSpace(sh(t, "cat", "/sys/class/net/br-cmd-a/mtu")); mtu != "1400" {
 		t.Errorf("bridge br-cmd-a MTU %q, want 1400", mtu)
 	}
 	if gw := execIn(t, "cmd-c1", "ip", "route"); !strings.Contains(gw.Stdout, "default via 10.91.0.254") {
