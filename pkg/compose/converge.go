@@ -17,12 +17,18 @@ import (
 type convergeResult struct {
 	// started are the containers it started, by ID, with when.
 	started map[string]time.Time
+	// updated is set when it created or recreated a container: dependents
+	// with `depends_on: {NAME: {restart: true}}` are restarted then.
+	updated bool
 }
 
 // converge brings one service to its plan: the containers beyond its scale
 // are removed, missing ones created, ones whose configuration (or image)
 // changed recreated, and all of them started unless o.NoStart.
-func (ss *session) converge(ctx context.Context, p *types.Project, name string, reps []*Replica, have []Ctr, imageID string, o UpOptions) (convergeResult, error) {
+//
+// restart restarts the running containers that are otherwise kept: a
+// dependency they ask to follow (`restart: true`) was updated.
+func (ss *session) converge(ctx context.Context, p *types.Project, name string, reps []*Replica, have []Ctr, imageID string, o UpOptions, restart bool) (convergeResult, error) {
 	res := convergeResult{started: map[string]time.Time{}}
 	s := p.Services[name]
 	hash, err := ConfigHash(s)
@@ -49,13 +55,25 @@ func (ss *session) converge(ctx context.Context, p *types.Project, name string, 
 			if ctr, err = ss.createReplica(ctx, p, s, r, hash, imageID); err != nil {
 				return res, err
 			}
+			res.updated = true
 		case o.ForceRecreate || !o.NoRecreate && (c.Hash() != hash || c.Labels[LabelImage] != imageID):
 			if ctr, err = ss.recreate(ctx, p, s, r, c, hash, imageID, stopOpts); err != nil {
 				return res, err
 			}
+			res.updated = true
 		default:
 			if ctr, err = ss.load(ctx, c.ID); err != nil {
 				return res, err
+			}
+			if c.State.Running && !c.State.Restarting && restart && !o.NoStart {
+				ss.progress.event("Container", c.Name, "Restarting")
+				at := time.Now()
+				if err := container.RestartContainer(ctx, ss.c, ss.cfg, ctr, stopOpts); err != nil {
+					return res, fmt.Errorf("restarting %s: %w", c.Name, err)
+				}
+				ss.progress.event("Container", c.Name, "Started")
+				res.started[ctr.ID()] = at
+				continue
 			}
 			if c.State.Running && !c.State.Restarting {
 				ss.progress.event("Container", c.Name, "Running")

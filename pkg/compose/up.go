@@ -163,6 +163,7 @@ func (ss *session) up(ctx context.Context, p, sel *Project, plan map[string][]*R
 	}
 	have := byService(existing)
 	fresh := map[string]time.Time{}
+	updated := map[string]bool{}
 	for _, level := range levels {
 		g, gctx := errgroup.WithContext(ctx)
 		results := make([]convergeResult, len(level))
@@ -173,7 +174,11 @@ func (ss *session) up(ctx context.Context, p, sel *Project, plan map[string][]*R
 						return err
 					}
 				}
-				r, err := ss.converge(gctx, sel.Project, name, plan[name], have[name], imageIDs[sel.Services[name].Image], o)
+				restart := false
+				for dep, d := range sel.Services[name].DependsOn {
+					restart = restart || d.Restart && updated[dep]
+				}
+				r, err := ss.converge(gctx, sel.Project, name, plan[name], have[name], imageIDs[sel.Services[name].Image], o, restart)
 				results[i] = r
 				return err
 			})
@@ -181,10 +186,11 @@ func (ss *session) up(ctx context.Context, p, sel *Project, plan map[string][]*R
 		if err := g.Wait(); err != nil {
 			return nil, err
 		}
-		for _, r := range results {
+		for i, r := range results {
 			for id, at := range r.started {
 				fresh[id] = at
 			}
+			updated[level[i]] = r.updated
 		}
 	}
 	return fresh, nil

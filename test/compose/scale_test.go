@@ -139,3 +139,50 @@ func TestUpRecreatesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("--force-recreate:\n%s", r)
 	}
 }
+
+// A dependent that asks for it (`depends_on: {db: {restart: true}}`) is
+// restarted, not recreated, when its dependency is updated; one that does
+// not ask keeps running.
+func TestDependsOnRestart(t *testing.T) {
+	compose := `services:
+  db:
+    image: IMAGE
+    command: ` + sleeper + `
+    environment:
+      VERSION: "1"
+  web:
+    image: IMAGE
+    command: ` + sleeper + `
+    depends_on:
+      db:
+        condition: service_started
+        restart: true
+  side:
+    image: IMAGE
+    command: ` + sleeper + `
+    depends_on:
+      - db
+`
+	p := newProject(t, map[string]string{"compose.yaml": compose})
+	p.mustCompose("up", "-d")
+	web, side := p.name+"-web-1", p.name+"-side-1"
+	idWeb, pidWeb, pidSide := inspect(t, web, "{{.Id}}"), inspect(t, web, "{{.State.Pid}}"), inspect(t, side, "{{.State.Pid}}")
+
+	changed := strings.Replace(compose, `VERSION: "1"`, `VERSION: "2"`, 1)
+	if err := os.WriteFile(filepath.Join(p.dir, "compose.yaml"), []byte(strings.ReplaceAll(changed, "IMAGE", engine.LoadBusybox(t))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := p.mustCompose("up", "-d")
+	if !strings.Contains(r.Stderr, p.name+"-db-1  Recreated") || !strings.Contains(r.Stderr, web+"  Restarting") {
+		t.Errorf("db must be recreated and web restarted:\n%s", r)
+	}
+	if got := inspect(t, web, "{{.Id}}"); got != idWeb {
+		t.Error("web was recreated, not restarted")
+	}
+	if got := inspect(t, web, "{{.State.Pid}}"); got == pidWeb || inspect(t, web, "{{.State.Status}}") != "running" {
+		t.Errorf("web was not restarted: pid %s before, %s after", pidWeb, got)
+	}
+	if got := inspect(t, side, "{{.State.Pid}}"); got != pidSide {
+		t.Errorf("side (no restart: true) was restarted: pid %s before, %s after", pidSide, got)
+	}
+}
