@@ -12,8 +12,10 @@ import (
 
 	"github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/content"
 	"github.com/containerd/containerd/v2/plugins"
 	"github.com/containerd/errdefs"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/berth-project/berth/pkg/clientutil"
 	"github.com/berth-project/berth/pkg/config"
@@ -68,16 +70,14 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 		}
 	}()
 	meta := &containerutil.Meta{Name: name, Created: time.Now().UTC(), Image: img.Target().Digest.String()}
-	if cd, cerr := img.Config(ctx); cerr == nil {
-		meta.Image = cd.Digest.String()
-	}
-	specOpts, err := specFor(ctx, o, img, id, meta)
+	// The image's config is read once: each read is several engine calls.
+	ic, err := imageConfig(ctx, img, meta)
 	if err != nil {
 		return nil, err
 	}
-	ic, err := img.Spec(ctx)
+	specOpts, err := specFor(o, &ic, id, meta)
 	if err != nil {
-		return nil, fmt.Errorf("reading the image config: %w", err)
+		return nil, err
 	}
 	netOpts, err := specNetwork(ctx, c, cfg, o, &ic, id, store.ContainerDir(id), meta)
 	if err != nil {
@@ -211,4 +211,23 @@ func CreateCommand(ctx context.Context, cfg *config.Config, s Streams, o *Create
 	}
 	fmt.Fprintln(s.Out, ctr.ID())
 	return nil
+}
+
+// imageConfig reads the image's config and records its digest, docker's
+// image ID, in meta.
+func imageConfig(ctx context.Context, img client.Image, meta *containerutil.Meta) (ocispec.Image, error) {
+	var ic ocispec.Image
+	cd, err := img.Config(ctx)
+	if err != nil {
+		return ic, fmt.Errorf("reading the image config: %w", err)
+	}
+	meta.Image = cd.Digest.String()
+	data, err := content.ReadBlob(ctx, img.ContentStore(), cd)
+	if err != nil {
+		return ic, fmt.Errorf("reading the image config: %w", err)
+	}
+	if err := json.Unmarshal(data, &ic); err != nil {
+		return ic, fmt.Errorf("reading the image config: %w", err)
+	}
+	return ic, nil
 }

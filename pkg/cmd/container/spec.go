@@ -1,12 +1,10 @@
 package container
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 
-	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/pkg/oci"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
@@ -18,16 +16,12 @@ import (
 // Config and HostConfig from the flags and the image's config. Each part of
 // the flags has its own builder; they run in order and may add spec options
 // and metadata.
-func specFor(ctx context.Context, o *CreateOptions, img client.Image, id string, meta *containerutil.Meta) ([]oci.SpecOpts, error) {
-	ic, err := img.Spec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the image config: %w", err)
-	}
+func specFor(o *CreateOptions, ic *ocispec.Image, id string, meta *containerutil.Meta) ([]oci.SpecOpts, error) {
 	var opts []oci.SpecOpts
 	for _, build := range []func(*CreateOptions, *ocispec.Image, string, *containerutil.Meta) ([]oci.SpecOpts, error){
 		specProcess, specHost, specResources, specSecurity, specNamespaces, specHealth,
 	} {
-		more, err := build(o, &ic, id, meta)
+		more, err := build(o, ic, id, meta)
 		if err != nil {
 			return nil, err
 		}
