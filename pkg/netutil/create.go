@@ -243,7 +243,7 @@ func applySubnets(n *Network, o CreateOptions, nets []*Network) error {
 
 func hasV6(subs []Subnet) bool {
 	for _, s := range subs {
-		if strings.Contains(s.Subnet, ":") {
+		if family(s.Subnet) == "ip6" {
 			return true
 		}
 	}

@@ -28,8 +28,8 @@ import (
 //
 // The table is rebuilt whole, in one atomic nft transaction, from the
 // stored networks whenever they change, and again when its mark in the run
-// directory is missing (after a reboot). Published ports are the portmap
-// plugin's, per container.
+// directory is missing (after a reboot). Published ports are elements of
+// the table's maps, per container (portfw.go).
 
 // tableName is berth's table for a data root: "berth" for the default one,
 // and a name of its own for any other, so that two data roots (a test's
@@ -38,8 +38,7 @@ func tableName(dataRoot string) string {
 	if filepath.Clean(dataRoot) == "/var/lib/berth" {
 		return "berth"
 	}
-	sum := sha256.Sum256([]byte(filepath.Clean(dataRoot)))
-	return "berth_" + hex.EncodeToString(sum[:4])
+	return "berth_" + digest(filepath.Clean(dataRoot))[:8]
 }
 
 // defaultBridgeName is the default network's bridge for a data root:
@@ -50,8 +49,21 @@ func defaultBridgeName(dataRoot string) string {
 	if filepath.Clean(dataRoot) == "/var/lib/berth" {
 		return DefaultBridge
 	}
-	sum := sha256.Sum256([]byte(filepath.Clean(dataRoot)))
-	return "berth" + hex.EncodeToString(sum[:4])
+	return "berth" + digest(filepath.Clean(dataRoot))[:8]
+}
+
+// digest is the hex SHA-256 of s.
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// family is the nftables address family of a subnet: ip or ip6.
+func family(subnet string) string {
+	if strings.Contains(subnet, ":") {
+		return "ip6"
+	}
+	return "ip"
 }
 
 // rules renders the table for nets.
@@ -96,11 +108,7 @@ func rules(table string, nets []*Network) string {
 		// Hairpin: a container reaching a published port of its own
 		// network through the host's address.
 		for _, s := range n.Subnets {
-			fam := "ip"
-			if strings.Contains(s.Subnet, ":") {
-				fam = "ip6"
-			}
-			fmt.Fprintf(&b, "\t\toifname %s %s saddr %s ct status dnat masquerade\n", quote(n.Bridge), fam, s.Subnet)
+			fmt.Fprintf(&b, "\t\toifname %s %s saddr %s ct status dnat masquerade\n", quote(n.Bridge), family(s.Subnet), s.Subnet)
 		}
 	}
 	for _, n := range nets {
@@ -108,11 +116,7 @@ func rules(table string, nets []*Network) string {
 			continue
 		}
 		for _, s := range n.Subnets {
-			fam := "ip"
-			if strings.Contains(s.Subnet, ":") {
-				fam = "ip6"
-			}
-			fmt.Fprintf(&b, "\t\t%s saddr %s oifname != %s masquerade\n", fam, s.Subnet, quote(n.Bridge))
+			fmt.Fprintf(&b, "\t\t%s saddr %s oifname != %s masquerade\n", family(s.Subnet), s.Subnet, quote(n.Bridge))
 		}
 	}
 	b.WriteString("\t}\n}\n")
@@ -121,31 +125,31 @@ func rules(table string, nets []*Network) string {
 
 func quote(s string) string { return `"` + s + `"` }
 
+// tableBody is the table nets want: none without a bridge network.
+func tableBody(table string, nets []*Network) string {
+	for _, n := range nets {
+		if n.Driver == DriverBridge {
+			return rules(table, nets)
+		}
+	}
+	return ""
+}
+
 // syncFirewall rebuilds berth's table for nets; called with the lock held.
 // With no bridge network left the table is removed.
 func syncFirewall(p Paths, nets []*Network) error {
 	var script bytes.Buffer
 	// Creating the table first makes the delete succeed on a fresh host.
 	fmt.Fprintf(&script, "table inet %s\ndelete table inet %s\n", p.Table, p.Table)
-	bridges := 0
-	for _, n := range nets {
-		if n.Driver == DriverBridge {
-			bridges++
-		}
-	}
-	body := ""
-	if bridges > 0 {
-		body = rules(p.Table, nets)
-		script.WriteString(body)
-	}
+	body := tableBody(p.Table, nets)
+	script.WriteString(body)
 	if err := nft(script.Bytes()); err != nil {
 		return err
 	}
-	sum := sha256.Sum256([]byte(body))
 	if err := os.MkdirAll(p.RunDir, 0o700); err != nil {
 		return err
 	}
-	return fsutil.WriteFileAtomic(p.firewallMark(), []byte(hex.EncodeToString(sum[:])), 0o600)
+	return fsutil.WriteFileAtomic(p.firewallMark(), []byte(digest(body)), 0o600)
 }
 
 // ensureFirewall rebuilds the table when the mark says it is not the one
@@ -156,9 +160,7 @@ func ensureFirewall(p Paths) error {
 	if err != nil {
 		return err
 	}
-	body := rules(p.Table, nets)
-	sum := sha256.Sum256([]byte(body))
-	if mark, err := os.ReadFile(p.firewallMark()); err == nil && string(mark) == hex.EncodeToString(sum[:]) {
+	if mark, err := os.ReadFile(p.firewallMark()); err == nil && string(mark) == digest(tableBody(p.Table, nets)) {
 		return nil
 	}
 	return syncFirewall(p, nets)

@@ -246,7 +246,7 @@ func plugins(p Paths, n *Network) []map[string]any {
 	if !n.Internal {
 		var routes []map[string]string
 		for _, s := range n.Subnets {
-			if strings.Contains(s.Subnet, ":") {
+			if family(s.Subnet) == "ip6" {
 				routes = append(routes, map[string]string{"dst": "::/0"})
 			} else {
 				routes = append(routes, map[string]string{"dst": "0.0.0.0/0"})
