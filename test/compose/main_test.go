@@ -146,17 +146,7 @@ func inspect(t *testing.T, name, format string) string {
 // poll waits until cond holds.
 func poll(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(pollLimit)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within %s; last state:\n%s", what, pollLimit, state)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testutil.Poll(t, what, pollLimit, cond)
 }
 
 // freePort is a TCP port nothing listens on right now.

@@ -28,17 +28,7 @@ const pollLimit = 30 * time.Second
 // state otherwise.
 func poll(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(pollLimit)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within %s; last state:\n%s", what, pollLimit, state)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testutil.Poll(t, what, pollLimit, cond)
 }
 
 // image is the busybox test image, loaded once.
