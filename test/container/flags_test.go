@@ -1,9 +1,12 @@
 package container_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,6 +128,34 @@ func TestFlagsSecurityOpt(t *testing.T) {
 	flagsExpect(t, []string{"--security-opt", "apparmor=unconfined"}, "echo ok", "ok")
 	flagsExpect(t, []string{"--security-opt", "systempaths=unconfined"}, "grep -c ' /proc/sys ' /proc/mounts || true", "0")
 	flagsExpect(t, nil, "grep -c ' /proc/sys ' /proc/mounts", "1")
+}
+
+// Docker's default profile keeps its rules for x86_64 and its 32-bit
+// sub-architecture; x32's are left out where the kernel has no x32 ABI,
+// and the profile still refuses what Docker's refuses.
+func TestDefaultSeccompArchitectures(t *testing.T) {
+	id := strings.TrimSpace(engine.MustBerth(t, "run", "-d", loadBusybox(t), "sleep", "60").Stdout)
+	t.Cleanup(func() { engine.Berth(t, "rm", "-f", id) })
+	data, err := os.ReadFile(filepath.Join(engine.RunDir, "containerd", "io.containerd.runtime.v2.task", "default", id, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Linux struct {
+			Seccomp struct{ Architectures []string }
+		}
+	}
+	if err := json.Unmarshal(data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"}
+	if hostinfo.X32ABI() {
+		want = append(want, "SCMP_ARCH_X32")
+	}
+	if got := spec.Linux.Seccomp.Architectures; runtime.GOARCH == "amd64" && !slices.Equal(got, want) {
+		t.Errorf("architectures %v, want %v", got, want)
+	}
+	flagsExpect(t, nil, "unshare -U true 2>&1 || echo refused", "unshare: unshare(0x10000000): Operation not permitted", "refused")
 }
 
 func TestFlagsDevice(t *testing.T) {
