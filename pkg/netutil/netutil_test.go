@@ -158,9 +158,9 @@ func TestHostsFile(t *testing.T) {
 func TestMapElements(t *testing.T) {
 	data := []byte(`{"nftables": [{"metainfo": {}}, {"map": {"family": "inet", "name": "ports4", "table": "berth",
 		"type": ["inet_proto", "inet_service"], "map": ["ipv4_addr", "inet_service"],
-		"elem": [[{"concat": ["tcp", 18080]}, {"concat": ["10.4.0.9", 80]}]]}}]}`)
+		"elem": [[{"concat": ["tcp", 18080]}, {"concat": ["10.4.0.9", 80]}]]}}, {"chain": {"name": "dnat"}}]}`)
 	els := mapElements(data)
-	if len(els) != 1 || els[0].key != "tcp . 18080" || els[0].target != "10.4.0.9" {
+	if len(els) != 1 || els[0].mapName != "ports4" || els[0].key != "tcp . 18080" || els[0].target != "10.4.0.9" {
 		t.Errorf("elements %+v", els)
 	}
 }

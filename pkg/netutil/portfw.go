@@ -130,25 +130,28 @@ func routeLocalnet(bridge string) error {
 }
 
 // sweepPorts removes the elements that point at no live endpoint's
-// address, which a crash between publishing and recording leaves.
+// address, which a crash between publishing and recording leaves. The
+// table is listed with one nft run: the engine sweeps every few seconds.
 func sweepPorts(p Paths, live map[string]bool) {
-	for _, m := range []string{"ports4", "ports4ip", "ports6", "ports6ip"} {
-		out, err := exec.Command("nft", "-j", "list", "map", "inet", p.Table, m).Output()
-		if err != nil {
-			continue
+	out, err := exec.Command("nft", "-j", "list", "table", "inet", p.Table).Output()
+	if err != nil {
+		return // no table yet: nothing was published
+	}
+	var b strings.Builder
+	for _, el := range mapElements(out) {
+		if strings.HasPrefix(el.mapName, "ports") && !live[el.target] {
+			fmt.Fprintf(&b, "delete element inet %s %s { %s }\n", p.Table, el.mapName, el.key)
 		}
-		for _, el := range mapElements(out) {
-			if !live[el.target] {
-				_ = nft(fmt.Appendf(nil, "delete element inet %s %s { %s }\n", p.Table, m, el.key))
-			}
-		}
+	}
+	if b.Len() > 0 {
+		_ = nft([]byte(b.String()))
 	}
 }
 
-type mapElement struct{ key, target string }
+type mapElement struct{ mapName, key, target string }
 
-// mapElements reads `nft -j list map` output: each element is a key
-// (a concatenation) and a value (address . port).
+// mapElements reads the maps of `nft -j list` output: each element is a
+// key (a concatenation) and a value (address . port).
 func mapElements(data []byte) []mapElement {
 	var doc struct {
 		Nftables []map[string]json.RawMessage `json:"nftables"`
@@ -163,6 +166,7 @@ func mapElements(data []byte) []mapElement {
 			continue
 		}
 		var m struct {
+			Name string `json:"name"`
 			Elem [][2]struct {
 				Concat []any `json:"concat"`
 			} `json:"elem"`
@@ -176,7 +180,7 @@ func mapElements(data []byte) []mapElement {
 			if key == "" || len(val) != 2 {
 				continue
 			}
-			out = append(out, mapElement{key: key, target: fmt.Sprint(val[0])})
+			out = append(out, mapElement{mapName: m.Name, key: key, target: fmt.Sprint(val[0])})
 		}
 	}
 	return out

@@ -12,9 +12,11 @@ import (
 
 	"github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/containerd/v2/core/content"
 	"github.com/containerd/containerd/v2/plugins"
 	"github.com/containerd/errdefs"
+	"github.com/opencontainers/image-spec/identity"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/berth-project/berth/pkg/clientutil"
@@ -71,7 +73,7 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 	}()
 	meta := &containerutil.Meta{Name: name, Created: time.Now().UTC(), Image: img.Target().Digest.String()}
 	// The image's config is read once: each read is several engine calls.
-	ic, err := imageConfig(ctx, img, meta)
+	ic, err := imageConfig(ctx, img, meta, o)
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +98,7 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 	meta.Config.Labels = containerutil.UserLabels(labels)
 	ctr, err = c.NewContainer(ctx, id,
 		client.WithImage(img),
-		client.WithSnapshotter(cfg.Snapshotter),
-		client.WithNewSnapshot(id, img),
+		withRootfs(cfg.Snapshotter, id, img.Name(), &ic),
 		client.WithRuntime(plugins.RuntimeRuncV2, runtimeOptions(cfg, o)),
 		client.WithNewSpec(specOpts...),
 		client.WithContainerLabels(labels),
@@ -122,6 +123,23 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 		}
 	}
 	return ctr, nil
+}
+
+// withRootfs prepares the container's writable snapshot on the image's
+// layers. client.WithNewSnapshot would read the manifest and config again
+// and ask the engine for the snapshotter's capabilities: three engine round
+// trips that the config already read answers. It runs inside
+// NewContainer's lease, so the engine's collector cannot take the snapshot
+// before the container record holds it.
+func withRootfs(snapshotter, id, imageName string, ic *ocispec.Image) client.NewContainerOpts {
+	return func(ctx context.Context, c *client.Client, ctr *containers.Container) error {
+		parent := identity.ChainID(ic.RootFS.DiffIDs).String()
+		if _, err := c.SnapshotService(snapshotter).Prepare(ctx, id, parent); err != nil {
+			return err
+		}
+		ctr.Snapshotter, ctr.SnapshotKey, ctr.Image = snapshotter, id, imageName
+		return nil
+	}
 }
 
 // userLabels merges --label-file and -l, refusing berth's and the engine's
@@ -213,9 +231,10 @@ func CreateCommand(ctx context.Context, cfg *config.Config, s Streams, o *Create
 	return nil
 }
 
-// imageConfig reads the image's config and records its digest, docker's
-// image ID, in meta.
-func imageConfig(ctx context.Context, img client.Image, meta *containerutil.Meta) (ocispec.Image, error) {
+// imageConfig reads the image's config, records its digest, docker's
+// image ID, in meta and its HEALTHCHECK (which the OCI config has no field
+// for) in o.
+func imageConfig(ctx context.Context, img client.Image, meta *containerutil.Meta, o *CreateOptions) (ocispec.Image, error) {
 	var ic ocispec.Image
 	cd, err := img.Config(ctx)
 	if err != nil {
@@ -229,5 +248,12 @@ func imageConfig(ctx context.Context, img client.Image, meta *containerutil.Meta
 	if err := json.Unmarshal(data, &ic); err != nil {
 		return ic, fmt.Errorf("reading the image config: %w", err)
 	}
+	var health struct {
+		Config struct{ Healthcheck *opts.Healthcheck } `json:"config"`
+	}
+	if err := json.Unmarshal(data, &health); err != nil {
+		return ic, fmt.Errorf("reading the image config: %w", err)
+	}
+	o.imageHealth = health.Config.Healthcheck
 	return ic, nil
 }

@@ -1,6 +1,10 @@
 package container
 
-import "time"
+import (
+	"time"
+
+	"github.com/berth-project/berth/pkg/opts"
+)
 
 // CreateOptions are the flags of `create` and `run` that shape the container.
 // Each field is one docker flag; parsing of compound values happens in
@@ -125,6 +129,8 @@ type CreateOptions struct {
 	// removedByCLI is set by an attached `run --rm`, whose CLI removes the
 	// container itself; otherwise the engine's supervisor does.
 	removedByCLI bool
+	// imageHealth is the image's HEALTHCHECK, read with its config.
+	imageHealth *opts.Healthcheck
 }
 
 // RunOptions are the flags `run` has on top of `create`.

@@ -1,13 +1,6 @@
 package container
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-
-	"github.com/containerd/containerd/v2/client"
-	"github.com/containerd/containerd/v2/core/containers"
-	"github.com/containerd/containerd/v2/core/content"
 	"github.com/containerd/containerd/v2/pkg/oci"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
@@ -23,48 +16,9 @@ func specHealth(o *CreateOptions, _ *ocispec.Image, _ string, meta *containeruti
 	if err != nil {
 		return nil, err
 	}
-	// The OCI image config has no Healthcheck: it is read from the raw
-	// config blob once the engine is at hand, while the container record
-	// is built and before create saves meta.
-	return []oci.SpecOpts{func(ctx context.Context, c oci.Client, ctr *containers.Container, _ *oci.Spec) error {
-		image, err := imageHealthcheck(ctx, c, ctr.Image)
-		if err != nil {
-			return err
-		}
-		if h := opts.MergeHealthcheck(own, image); h != nil {
-			hc := containerutil.HealthConfig(*h)
-			meta.Config.Healthcheck = &hc
-		}
-		return nil
-	}}, nil
-}
-
-// imageHealthcheck reads the HEALTHCHECK of the image ref from its config,
-// nil when it has none.
-func imageHealthcheck(ctx context.Context, c oci.Client, ref string) (*opts.Healthcheck, error) {
-	cl, ok := c.(*client.Client)
-	if !ok || ref == "" {
-		return nil, nil
+	if h := opts.MergeHealthcheck(own, o.imageHealth); h != nil {
+		hc := containerutil.HealthConfig(*h)
+		meta.Config.Healthcheck = &hc
 	}
-	img, err := cl.GetImage(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("reading the image's health check: %w", err)
-	}
-	desc, err := img.Config(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the image's health check: %w", err)
-	}
-	data, err := content.ReadBlob(ctx, img.ContentStore(), desc)
-	if err != nil {
-		return nil, fmt.Errorf("reading the image's health check: %w", err)
-	}
-	var cfg struct {
-		Config struct {
-			Healthcheck *opts.Healthcheck
-		} `json:"config"`
-	}
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		return nil, fmt.Errorf("reading the image's health check: %w", err)
-	}
-	return cfg.Config.Healthcheck, nil
+	return nil, nil
 }
