@@ -12,6 +12,7 @@ import (
 
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
+	"github.com/containerd/containerd/v2/plugins"
 	"github.com/containerd/errdefs"
 	"github.com/containerd/log"
 
@@ -45,7 +46,9 @@ func New(ctx context.Context, cfg *config.Config) (*client.Client, context.Conte
 	} else if _, err := os.Stat(addr); err != nil {
 		return nil, ctx, connectError(addr, err)
 	}
-	c, err := client.New(addr, client.WithDefaultNamespace(cfg.Namespace), client.WithTimeout(5*time.Second))
+	c, err := client.New(addr, client.WithDefaultNamespace(cfg.Namespace), client.WithTimeout(5*time.Second),
+		// Without it every new container asks the engine for a namespace label.
+		client.WithDefaultRuntime(plugins.RuntimeRuncV2))
 	if err != nil {
 		return nil, ctx, connectError(addr, err)
 	}
