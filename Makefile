@@ -34,12 +34,14 @@ SETUP_PACKAGES := build-essential pkg-config libseccomp-dev busybox-static iptab
 
 all: berth helpers
 
-# The CLI and the engine are separate binaries: linking containerd's server
-# into the CLI cost every command 15 MiB of RSS.
+# The CLI, the engine and compose are separate binaries: linking containerd's
+# server into the CLI cost every command 15 MiB of RSS, and the compose-spec
+# loader 3 ms of start-up in every CLI and OCI hook run.
 berth:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '$(LDFLAGS)' -o bin/berth ./cmd/berth
 	@mkdir -p libexec/berth
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '$(LDFLAGS)' -o libexec/berth/berth-engine ./cmd/berth-engine
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags '$(LDFLAGS)' -o libexec/berth/berth-compose ./cmd/berth-compose
 
 helpers: libexec/berth/runc libexec/berth/ctr $(CNI_BINS) libexec/berth/containerd-shim-runc-v2 libexec/berth/berth-logger libexec/berth/berth-init
 
@@ -106,7 +108,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/berth
 	install -m 0755 bin/berth $(DESTDIR)$(PREFIX)/bin/berth
-	install -m 0755 libexec/berth/berth-engine libexec/berth/runc libexec/berth/ctr libexec/berth/containerd-shim-runc-v2 libexec/berth/berth-logger libexec/berth/berth-init $(CNI_BINS) $(DESTDIR)$(PREFIX)/libexec/berth/
+	install -m 0755 libexec/berth/berth-engine libexec/berth/berth-compose libexec/berth/runc libexec/berth/ctr libexec/berth/containerd-shim-runc-v2 libexec/berth/berth-logger libexec/berth/berth-init $(CNI_BINS) $(DESTDIR)$(PREFIX)/libexec/berth/
 
 clean:
 	rm -rf bin libexec

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
+	"github.com/berth-project/berth/cmd/berth/compose"
 	"github.com/berth-project/berth/pkg/config"
 )
 
@@ -23,9 +24,16 @@ import (
 var referencePath = filepath.Join("..", "..", "docs", "command-reference.md")
 
 // testRoot is the tree the berth binary runs, built from the built-in
-// defaults so that no berth.toml or environment of the machine changes it.
+// defaults so that no berth.toml or environment of the machine changes it,
+// with the compose helper's tree in place of the CLI's hand-over to it.
 func testRoot() *cobra.Command {
-	return newRoot(&cli.Globals{Config: *config.Default()})
+	g := &cli.Globals{Config: *config.Default()}
+	cmds := commands(g)
+	if last := cmds[len(cmds)-1]; last.Name() != "compose" {
+		panic("the compose hand-over is not the last command")
+	}
+	cmds[len(cmds)-1] = compose.Commands(g)[0]
+	return cli.NewRoot(g, cmds...)
 }
 
 // visible lists root and every command below it that is not hidden, parents
@@ -255,9 +263,9 @@ func TestExitStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var status int
-			stderr := captureStderr(t, func() { status = exitStatus(testRoot(), tc.err) })
+			stderr := captureStderr(t, func() { status = cli.ExitStatus(testRoot(), tc.err) })
 			if status != tc.wantStatus || stderr != tc.wantStderr {
-				t.Errorf("exitStatus() = %d, stderr %q; want %d, %q", status, stderr, tc.wantStatus, tc.wantStderr)
+				t.Errorf("cli.ExitStatus() = %d, stderr %q; want %d, %q", status, stderr, tc.wantStatus, tc.wantStderr)
 			}
 		})
 	}
@@ -287,7 +295,7 @@ func TestExitStatusOfTree(t *testing.T) {
 			var status int
 			stderr := captureStderr(t, func() {
 				cmd, err := root.ExecuteC()
-				status = exitStatus(cmd, err)
+				status = cli.ExitStatus(cmd, err)
 			})
 			if status != 125 || stderr != tc.wantStderr {
 				t.Errorf("status %d, stderr %q; want 125, %q", status, stderr, tc.wantStderr)

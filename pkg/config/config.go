@@ -203,6 +203,26 @@ func LibexecDir() string {
 	return filepath.Join(filepath.Dir(filepath.Dir(exe)), "libexec", "berth")
 }
 
+// CLIBinaryEnv names the berth CLI to helpers the CLI runs (berth-compose),
+// whose own executable is not the CLI.
+const CLIBinaryEnv = "BERTH_CLI_BINARY"
+
+// CLIBinary is the berth CLI, which containers' OCI hooks run: this
+// process's executable, or the one $BERTH_CLI_BINARY names in a helper.
+func CLIBinary() (string, error) {
+	if b := os.Getenv(CLIBinaryEnv); b != "" {
+		return b, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("finding the berth binary: %w", err)
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	return exe, nil
+}
+
 // CNIBinDir is the CNI plugin directory: the flag, else the bundled one.
 func (c *Config) CNIBinDir() string {
 	if c.CNIPath != "" {

@@ -26,23 +26,12 @@ type env struct {
 // Commands returns the `compose` group.
 func Commands(g *cli.Globals) []*cobra.Command {
 	e := &env{g: g, o: &compose.ProjectOptions{}}
-	cmd := &cobra.Command{
-		Use:   "compose [OPTIONS] COMMAND",
-		Short: "Define and run multi-container applications",
-		Long: `Run the services of a Compose project (compose.yaml) as Docker Compose does,
-with berth's engine. The project flags come before the command:
-berth compose -f a.yaml -p app up -d.`,
-		Example: `  berth compose up -d
-  berth compose -f compose.yaml -f compose.prod.yaml ps
-  berth compose logs -f web
-  berth compose down`,
-		GroupID: "management",
-		Args:    cli.NoArgs,
-		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		// The project flags are the group's own, parsed before the
-		// command's: `logs -f` is --follow, as in Docker Compose.
-		TraverseChildren: true,
-	}
+	cmd := cli.ComposeGroup()
+	cmd.Args = cli.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	// The project flags are the group's own, parsed before the command's:
+	// `logs -f` is --follow, as in Docker Compose.
+	cmd.TraverseChildren = true
 	f := cmd.Flags()
 	// StringArrays: a path may contain a comma.
 	f.StringArrayVarP(&e.o.Files, "file", "f", nil, "Compose configuration files")

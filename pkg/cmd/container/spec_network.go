@@ -356,14 +356,11 @@ func exposedPorts(o *CreateOptions, f *netFlags, ic *ocispec.Image, meta *contai
 	return nil
 }
 
-// hookBinary is the berth binary the hooks run: this one.
+// hookBinary is the berth binary the hooks run: the CLI.
 func hookBinary() (string, error) {
-	exe, err := os.Executable()
+	exe, err := config.CLIBinary()
 	if err != nil {
 		return "", fmt.Errorf("finding the berth binary for the network hook: %w", err)
-	}
-	if real, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = real
 	}
 	return exe, nil
 }
