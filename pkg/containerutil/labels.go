@@ -20,8 +20,12 @@ const (
 	// LabelStopSignal and LabelStopTimeout are --stop-signal and --stop-timeout.
 	LabelStopSignal  = "berth/stop-signal"
 	LabelStopTimeout = "berth/stop-timeout"
-	// LabelAutoRemove marks a container created with --rm.
+	// LabelAutoRemove marks a container created with --rm: "true" when the
+	// engine removes it at exit, AutoRemoveByCLI when an attached `run --rm`
+	// does (the engine then steps in only if that CLI went away).
 	LabelAutoRemove = "berth/auto-remove"
+	// AutoRemoveByCLI is LabelAutoRemove's value for an attached `run --rm`.
+	AutoRemoveByCLI = "cli"
 	// LabelImageRef is the image reference the user gave.
 	LabelImageRef = "berth/image-ref"
 	// LabelStateDir is where the container's files live.

@@ -90,6 +90,14 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
+// HoldLog takes a logger's shared lock on container id's log directory and
+// keeps it until the returned file is closed. The CLI of an attached `run
+// --rm` holds it from create to removal: the engine's supervisor leaves
+// such a container to the CLI while the lock is held.
+func HoldLog(dataRoot, namespace, id string) (*os.File, error) {
+	return lockDir(filepath.Dir(LogPath(dataRoot, namespace, id)))
+}
+
 // loggersGone reports whether no logger holds dir's lock.
 func loggersGone(dir string) bool {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)

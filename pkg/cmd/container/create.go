@@ -167,7 +167,10 @@ func berthLabels(cfg *config.Config, store *containerutil.Store, o *CreateOption
 		containerutil.LabelImageRef: o.Image,
 		containerutil.LabelStateDir: store.ContainerDir(id),
 	}
-	if o.Rm && !o.removedByCLI {
+	switch {
+	case o.Rm && o.removedByCLI:
+		l[containerutil.LabelAutoRemove] = containerutil.AutoRemoveByCLI
+	case o.Rm:
 		l[containerutil.LabelAutoRemove] = "true"
 	}
 	if o.StopSignal != "" {

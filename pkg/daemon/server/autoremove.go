@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 
 	"github.com/berth-project/berth/pkg/containerutil"
+	"github.com/berth-project/berth/pkg/logging"
 	"github.com/berth-project/berth/pkg/volume"
 )
 
@@ -20,7 +22,7 @@ func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id st
 		return
 	}
 	labels, err := ctr.Labels(ctx)
-	if err != nil || labels[containerutil.LabelAutoRemove] != "true" {
+	if err != nil || labels[containerutil.LabelAutoRemove] == "" {
 		return
 	}
 	if _, ok := labels[containerutil.RestartPolicyLabel]; ok {
@@ -42,4 +44,33 @@ func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id st
 	// As `run --rm` attached: the anonymous volumes go too, unless another
 	// container uses them.
 	_ = volume.NewStore(s.dataRoot, ns).RemoveUnused(store, volume.EngineContainers(ctx, c), anonymous)
+}
+
+// removeAfterCLI removes an attached `run --rm` container whose CLI went
+// away without removing it (killed, or its terminal closed), as Docker's
+// engine would have. The CLI holds the container's log lock until it has
+// removed the container; once nothing holds it, whatever is left is the
+// engine's to remove.
+func (s *supervisor) removeAfterCLI(ctx context.Context, c *client.Client, ns, id string) {
+	for logging.LoggerRunning(s.dataRoot, ns, id) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(cliPoll):
+		}
+	}
+	s.autoRemove(ctx, c, ns, id)
+}
+
+// cliPoll is how often removeAfterCLI looks whether the CLI is still there.
+const cliPoll = time.Second
+
+// containerLabels are a container's labels, nil when it cannot be read.
+func containerLabels(ctx context.Context, c *client.Client, ns, id string) map[string]string {
+	ctx = namespaces.WithNamespace(ctx, ns)
+	info, err := c.ContainerService().Get(ctx, id)
+	if err != nil {
+		return nil
+	}
+	return info.Labels
 }

@@ -160,18 +160,28 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 		if s.takeSuppressed(ns, e.ContainerID) {
 			return
 		}
-		exited := e.ExitedAt.AsTime().UTC()
-		_ = s.updateMeta(ns, e.ContainerID, func(m *containerutil.Meta) error {
-			m.State.ExitCode = int(e.ExitStatus)
-			m.State.FinishedAt = exited
-			return nil
-		})
+		labels := containerLabels(ctx, c, ns, e.ContainerID)
+		// The CLI of an attached `run --rm` removes the container right
+		// away: recording its exit would be work thrown away.
+		byCLI := labels[containerutil.LabelAutoRemove] == containerutil.AutoRemoveByCLI
+		if !byCLI {
+			exited := e.ExitedAt.AsTime().UTC()
+			_ = s.updateMeta(ns, e.ContainerID, func(m *containerutil.Meta) error {
+				m.State.ExitCode = int(e.ExitStatus)
+				m.State.FinishedAt = exited
+				return nil
+			})
+		}
 		// Docker frees a stopped container's address and ports; the
 		// task's postStop hook would only run when the task is deleted.
 		if err := netutil.Teardown(ctx, s.net, ns, e.ContainerID, int(e.Pid)); err != nil {
 			log.G(ctx).WithError(err).Warnf("berth supervisor: network clean-up of %s", e.ContainerID)
 		}
-		s.autoRemove(ctx, c, ns, e.ContainerID)
+		if byCLI {
+			go s.removeAfterCLI(ctx, c, ns, e.ContainerID)
+		} else if labels[containerutil.LabelAutoRemove] == "true" {
+			s.autoRemove(ctx, c, ns, e.ContainerID)
+		}
 	case *eventtypes.TaskDelete:
 		s.stopCheck(ns, e.ContainerID)
 	case *eventtypes.ContainerDelete:
