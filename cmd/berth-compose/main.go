@@ -18,6 +18,7 @@ import (
 )
 
 func main() {
+	cli.TuneGC()
 	// Run by hand rather than by berth: libexec is this binary's
 	// directory and the CLI sits in ../../bin, as make install lays out.
 	if exe, err := os.Executable(); err == nil {

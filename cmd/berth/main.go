@@ -22,6 +22,7 @@ import (
 )
 
 func main() {
+	cli.TuneGC()
 	// runc runs the OCI hook at every start and stop of a networked
 	// container: it skips the command tree and the config file, which its
 	// flags replace.
