@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
-	"strings"
 	"testing"
 )
 
@@ -151,34 +149,5 @@ func TestMirrors(t *testing.T) {
 				t.Fatalf("Mirrors(%q) = %q, want %q", tc.host, got, tc.want)
 			}
 		})
-	}
-}
-
-// The x32 probe agrees with the kernel's symbol table: a kernel built with
-// the x32 ABI has its system call table (x32_sys_call since 6.9,
-// x32_sys_call_table before).
-func TestX32ABI(t *testing.T) {
-	if underSeccomp() {
-		t.Skip("this test process runs under seccomp: X32ABI answers without probing")
-	}
-	got := X32ABI()
-	if runtime.GOARCH != "amd64" {
-		if got {
-			t.Fatalf("X32ABI() = true on %s", runtime.GOARCH)
-		}
-		return
-	}
-	syms, err := os.ReadFile("/proc/kallsyms")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := false
-	for _, line := range strings.Split(string(syms), "\n") {
-		if f := strings.Fields(line); len(f) >= 3 && (f[2] == "x32_sys_call" || f[2] == "x32_sys_call_table") {
-			want = true
-		}
-	}
-	if got != want {
-		t.Errorf("X32ABI() = %v, /proc/kallsyms says %v", got, want)
 	}
 }

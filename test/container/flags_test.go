@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -130,11 +131,25 @@ func TestFlagsSecurityOpt(t *testing.T) {
 	flagsExpect(t, nil, "grep -c ' /proc/sys ' /proc/mounts", "1")
 }
 
-// Docker's default profile keeps its rules for x86_64 and its 32-bit
-// sub-architecture; x32's are left out where the kernel has no x32 ABI,
-// and the profile still refuses what Docker's refuses.
+// Docker's default profile lists x86_64 with its 32-bit and x32
+// sub-architectures. Leaving x32 out where the kernel has no x32 ABI would
+// make runc's starts cheaper, but a call through that ABI would then meet
+// the filter's bad-architecture action, which kills the calling thread: a
+// Go program hung with a dead main thread that runc no longer counts as
+// running, so `rm -f` hung too. With x32 listed the call fails as the
+// kernel fails it (ENOSYS without the ABI), and the profile still refuses
+// what Docker's refuses.
 func TestDefaultSeccompArchitectures(t *testing.T) {
-	id := strings.TrimSpace(engine.MustBerth(t, "run", "-d", loadBusybox(t), "sleep", "60").Stdout)
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the x32 ABI exists on amd64 only")
+	}
+	probe := filepath.Join(t.TempDir(), "x32probe")
+	build := exec.Command("go", "build", "-o", probe, "./testdata/x32probe")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the probe: %v\n%s", err, out)
+	}
+	id := strings.TrimSpace(engine.MustBerth(t, "run", "-d", "-v", probe+":/x32probe:ro", loadBusybox(t), "sleep", "60").Stdout)
 	t.Cleanup(func() { engine.Berth(t, "rm", "-f", id) })
 	data, err := os.ReadFile(filepath.Join(engine.RunDir, "containerd", "io.containerd.runtime.v2.task", "default", id, "config.json"))
 	if err != nil {
@@ -148,12 +163,17 @@ func TestDefaultSeccompArchitectures(t *testing.T) {
 	if err := json.Unmarshal(data, &spec); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"}
-	if hostinfo.X32ABI() {
-		want = append(want, "SCMP_ARCH_X32")
+	if got, want := spec.Linux.Seccomp.Architectures, []string{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}; !slices.Equal(got, want) {
+		t.Fatalf("architectures %v, want %v", got, want) // an x32 call would hang below
 	}
-	if got := spec.Linux.Seccomp.Architectures; runtime.GOARCH == "amd64" && !slices.Equal(got, want) {
-		t.Errorf("architectures %v, want %v", got, want)
+	// The host's own answer, without seccomp, is what the container gets.
+	host, err := exec.Command(probe).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := engine.Berth(t, "exec", id, "/x32probe")
+	if r.ExitCode != 0 || r.Stdout != string(host) {
+		t.Errorf("x32 call in the container: exit %d, %q; on the host %q", r.ExitCode, r.Stdout, host)
 	}
 	flagsExpect(t, nil, "unshare -U true 2>&1 || echo refused", "unshare: unshare(0x10000000): Operation not permitted", "refused")
 }

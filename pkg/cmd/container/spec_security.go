@@ -15,11 +15,9 @@ import (
 	"github.com/containerd/containerd/v2/pkg/cap"
 	"github.com/containerd/containerd/v2/pkg/oci"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-project/berth/pkg/containerutil"
-	"github.com/berth-project/berth/pkg/hostinfo"
 	"github.com/berth-project/berth/pkg/opts"
 )
 
@@ -89,7 +87,7 @@ func specSecurity(o *CreateOptions, _ *ocispec.Image, _ string, meta *containeru
 func seccompOpt(profile string, caps []string) (oci.SpecOpts, error) {
 	switch profile {
 	case "", opts.SeccompBuiltin:
-		return withDefaultSeccomp, nil
+		return seccomp.WithDefaultProfile(), nil
 	case opts.SeccompUnconfined:
 		return oci.WithSeccompUnconfined, nil
 	}
@@ -112,20 +110,6 @@ func seccompOpt(profile string, caps []string) (oci.SpecOpts, error) {
 		s.Linux.Seccomp = sc
 		return nil
 	}, nil
-}
-
-// withDefaultSeccomp is Docker's default profile, less the x32
-// architecture on a kernel that has no x32 ABI: no call can match those
-// rules there, and runc would compile them at every start.
-func withDefaultSeccomp(ctx context.Context, c oci.Client, ctr *containers.Container, s *oci.Spec) error {
-	if err := seccomp.WithDefaultProfile()(ctx, c, ctr, s); err != nil {
-		return err
-	}
-	if !hostinfo.X32ABI() {
-		s.Linux.Seccomp.Architectures = slices.DeleteFunc(s.Linux.Seccomp.Architectures,
-			func(a specs.Arch) bool { return a == specs.ArchX32 })
-	}
-	return nil
 }
 
 // appArmorOpt applies --security-opt apparmor=PROFILE where the kernel has
