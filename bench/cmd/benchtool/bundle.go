@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // runBundle writes a runc bundle config to -o/config.json from -config (the
@@ -16,7 +17,9 @@ import (
 // original bundle changes: root.path becomes -rootfs (read-write), the
 // process becomes [true] without a terminal, linux.cgroupsPath becomes
 // -cgroup, and hooks go (berth's containers have none; runc would run them).
-// -no-seccomp also drops linux.seccomp, to time the profile's own cost.
+// -no-seccomp also drops linux.seccomp, to time the profile's own cost;
+// -seccomp-arches keeps the profile but lists only those architectures
+// (comma-separated), to time what each architecture of it costs.
 func runBundle(args []string) error {
 	fs := flag.NewFlagSet("bundle", flag.ExitOnError)
 	from := fs.String("config", "", "config.json to start from")
@@ -24,6 +27,7 @@ func runBundle(args []string) error {
 	out := fs.String("o", "", "bundle directory to write config.json into")
 	cgroup := fs.String("cgroup", "", "linux.cgroupsPath of the bundle")
 	noSeccomp := fs.Bool("no-seccomp", false, "drop linux.seccomp")
+	arches := fs.String("seccomp-arches", "", "comma-separated architectures to keep in linux.seccomp")
 	_ = fs.Parse(args)
 	if *from == "" || *rootfs == "" || *out == "" || *cgroup == "" {
 		return errors.New("-config, -rootfs, -o and -cgroup are required")
@@ -55,6 +59,17 @@ func runBundle(args []string) error {
 	linux["cgroupsPath"] = *cgroup
 	if *noSeccomp {
 		delete(linux, "seccomp")
+	}
+	if *arches != "" {
+		sc, ok := linux["seccomp"].(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s has no seccomp profile to keep architectures of", *from)
+		}
+		var keep []any
+		for _, a := range strings.Split(*arches, ",") {
+			keep = append(keep, a)
+		}
+		sc["architectures"] = keep
 	}
 	// A namespace joined by path would tie the bundle to a process of the
 	// original container.

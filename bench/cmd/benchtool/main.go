@@ -9,7 +9,7 @@
 //	benchtool cleanup ENGINEDIR...
 //	benchtool procmem -address SOCKET [-ids ID,...]
 //	benchtool engstat -dir ENGINEDIR [-goroutines]
-//	benchtool bundle -config CONFIG.json -rootfs DIR -o BUNDLE -cgroup PATH [-no-seccomp]
+//	benchtool bundle -config CONFIG.json -rootfs DIR -o BUNDLE -cgroup PATH [-no-seccomp | -seccomp-arches A,B]
 //
 // An engine dir is laid out as pkg/testutil lays out a test engine:
 // DIR/data, DIR/run, DIR/berth.toml, DIR/docker-config.
