@@ -82,6 +82,26 @@ func TestRunDetachedAndName(t *testing.T) {
 	}
 }
 
+// An image ID, full or a unique prefix, names the image as its name does.
+func TestRunByImageID(t *testing.T) {
+	img := loadBusybox(t)
+	full := strings.TrimSpace(engine.MustBerth(t, "image", "inspect", "--format", "{{.Id}}", img).Stdout)
+	if !strings.HasPrefix(full, "sha256:") || len(full) != 71 {
+		t.Fatalf("image ID %q", full)
+	}
+	for _, ref := range []string{full, strings.TrimPrefix(full, "sha256:")[:12]} {
+		r := engine.MustBerth(t, "run", "--rm", "--pull", "never", ref, "echo", "ran "+ref)
+		if r.Stdout != "ran "+ref+"\n" {
+			t.Errorf("run %s: %q", ref, r.Stdout)
+		}
+	}
+	// An ID no image has is no name either.
+	r := engine.Berth(t, "run", "--rm", "--pull", "never", "0123456789ab", "true")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "No such image: 0123456789ab") {
+		t.Fatalf("unknown ID:\n%s", r)
+	}
+}
+
 func TestRunConcurrentSameName(t *testing.T) {
 	img := loadBusybox(t)
 	forceRemove(t, "samename")

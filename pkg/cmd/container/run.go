@@ -284,6 +284,13 @@ func ensureImage(ctx context.Context, c *client.Client, cfg *config.Config, stde
 		if err == nil || !errdefs.IsNotFound(err) {
 			return img, err
 		}
+		// Where Docker takes a name it takes an image ID, or a unique
+		// prefix of one, too.
+		if name, ok, err := image.NameByID(ctx, c, cfg.Snapshotter, o.Image); err != nil {
+			return nil, err
+		} else if ok {
+			return c.GetImage(ctx, name)
+		}
 		if o.Pull == "never" {
 			return nil, fmt.Errorf("No such image: %s (--pull never)", o.Image)
 		}

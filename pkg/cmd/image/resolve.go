@@ -9,6 +9,7 @@ import (
 
 	tasks "github.com/containerd/containerd/api/services/tasks/v1"
 	"github.com/containerd/containerd/api/types/task"
+	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
@@ -155,3 +156,22 @@ func storeShortID(s string) string {
 
 // familiar is the short form of a stored name Docker prints.
 func storeFamiliar(name string) string { return referenceutil.Familiar(name) }
+
+// NameByID finds the image whose ID is s, or starts with s, as Docker takes
+// an image ID where it takes an image name (`run 4d969ebaa7b0`). It returns
+// the image's record name; ok is false when s is no ID prefix or no image
+// has that ID. Callers try s as a name first, as Docker does.
+func NameByID(ctx context.Context, c *client.Client, snapshotter, s string) (name string, ok bool, err error) {
+	if !idPrefix.MatchString(s) {
+		return "", false, nil
+	}
+	st, err := newLocalStore(ctx, c, snapshotter)
+	if err != nil {
+		return "", false, err
+	}
+	img, err := st.byIDPrefix(strings.TrimPrefix(s, "sha256:"))
+	if err != nil || img == nil {
+		return "", false, err
+	}
+	return img.rec.Name, true, nil
+}
