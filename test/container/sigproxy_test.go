@@ -15,16 +15,8 @@ import (
 func TestAttachedRunForwardsSignals(t *testing.T) {
 	img := loadBusybox(t)
 	forceRemove(t, "sigproxy")
-	cmd := engine.Cmd("run", "--rm", "--name", "sigproxy", img, "sh", "-c",
+	cmd, out := startUntilReady(t, "run", "--rm", "--name", "sigproxy", img, "sh", "-c",
 		`trap "echo got-int; exit 42" INT; echo ready; while true; do sleep 0.1; done`)
-	out := &lockedBuffer{}
-	cmd.Stdout = out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 500 && !strings.Contains(out.String(), "ready"); i++ {
-		time.Sleep(20 * time.Millisecond)
-	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -41,16 +33,8 @@ func TestAttachedRunForwardsSignals(t *testing.T) {
 func TestRunRmOutlivedByContainer(t *testing.T) {
 	img := loadBusybox(t)
 	forceRemove(t, "orphan-rm")
-	cmd := engine.Cmd("run", "--rm", "--name", "orphan-rm", "--log-driver", "none", img, "sh", "-c",
+	cmd, _ := startUntilReady(t, "run", "--rm", "--name", "orphan-rm", "--log-driver", "none", img, "sh", "-c",
 		"echo ready; sleep 2")
-	out := &lockedBuffer{}
-	cmd.Stdout = out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 500 && !strings.Contains(out.String(), "ready"); i++ {
-		time.Sleep(20 * time.Millisecond)
-	}
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	// The CLI is gone; the container runs on until its sleep ends.
@@ -63,4 +47,20 @@ func TestRunRmOutlivedByContainer(t *testing.T) {
 	})
 	// The name is free again.
 	engine.MustBerth(t, "run", "--rm", "--name", "orphan-rm", img, "true")
+}
+
+// startUntilReady starts berth with args and waits until the container has
+// printed "ready" on the stdout it returns.
+func startUntilReady(t *testing.T, args ...string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	cmd := engine.Cmd(args...)
+	out := &lockedBuffer{}
+	cmd.Stdout = out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 500 && !strings.Contains(out.String(), "ready"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return cmd, out
 }
