@@ -95,30 +95,47 @@ func createAndStart(ctx context.Context, cfg *config.Config, ctr client.Containe
 		_, _ = task.Delete(ctx, client.WithProcessKill)
 		return nil, nil, err
 	}
-	if !f.ephemeral {
-		store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-		if err := store.UpdateMeta(ctr.ID(), func(m *containerutil.Meta) error {
-			m.State.StartedAt = time.Now().UTC()
-			m.State.StoppedByUser = false
-			m.State.Error = ""
-			return nil
-		}); err != nil && !errors.Is(err, os.ErrNotExist) {
-			// (A container berth did not create has no metadata to update.)
-			_, _ = task.Delete(ctx, client.WithProcessKill)
-			return nil, nil, err
-		}
+	// The start is recorded while the engine starts the task: the write
+	// (and its fsync) costs nothing on the way, and it is done before this
+	// returns, so an `inspect` right after sees it.
+	recorded := make(chan error, 1)
+	if f.ephemeral {
+		recorded <- nil
+	} else {
+		go func() { recorded <- recordStart(cfg, ctr.ID()) }()
 	}
 	if f.restartPolicy {
 		if err := markRunning(ctx, ctr, logURI); err != nil {
+			<-recorded
 			_, _ = task.Delete(ctx, client.WithProcessKill)
 			return nil, nil, err
 		}
 	}
-	if err := task.Start(ctx); err != nil {
+	startErr := task.Start(ctx)
+	if err := <-recorded; err != nil && startErr == nil {
+		startErr = err
+	}
+	if startErr != nil {
 		_, _ = task.Delete(ctx, client.WithProcessKill)
-		return nil, nil, startError(err)
+		return nil, nil, startError(startErr)
 	}
 	return task, statusC, nil
+}
+
+// recordStart notes in the container's metadata that it was started now,
+// by the user: the restart rules read StoppedByUser.
+func recordStart(cfg *config.Config, id string) error {
+	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
+	err := store.UpdateMeta(id, func(m *containerutil.Meta) error {
+		m.State.StartedAt = time.Now().UTC()
+		m.State.StoppedByUser = false
+		m.State.Error = ""
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // a container berth did not create has no metadata
+	}
+	return err
 }
 
 // markRunning tells the restart monitor the container (one with a restart
