@@ -21,10 +21,7 @@ func main() {
 	cli.TuneGC()
 	// Run by hand rather than by berth: libexec is this binary's
 	// directory and the CLI sits in ../../bin, as make install lays out.
-	if exe, err := os.Executable(); err == nil {
-		if real, err := filepath.EvalSymlinks(exe); err == nil {
-			exe = real
-		}
+	if exe, err := config.Executable(); err == nil {
 		setDefault("BERTH_LIBEXEC", filepath.Dir(exe))
 		setDefault(config.CLIBinaryEnv, filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(exe))), "bin", "berth"))
 	}

@@ -193,14 +193,25 @@ func LibexecDir() string {
 	if d := os.Getenv("BERTH_LIBEXEC"); d != "" {
 		return d
 	}
-	exe, err := os.Executable()
+	exe, err := Executable()
 	if err != nil {
 		return "/usr/local/libexec/berth"
+	}
+	return filepath.Join(filepath.Dir(filepath.Dir(exe)), "libexec", "berth")
+}
+
+// Executable is the real path of this process's binary, symbolic links
+// resolved: where a link such as /usr/bin/berth points decides where
+// berth's helpers are.
+func Executable() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
 	}
 	if real, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = real
 	}
-	return filepath.Join(filepath.Dir(filepath.Dir(exe)), "libexec", "berth")
+	return exe, nil
 }
 
 // CLIBinaryEnv names the berth CLI to helpers the CLI runs (berth-compose),
@@ -213,12 +224,9 @@ func CLIBinary() (string, error) {
 	if b := os.Getenv(CLIBinaryEnv); b != "" {
 		return b, nil
 	}
-	exe, err := os.Executable()
+	exe, err := Executable()
 	if err != nil {
 		return "", fmt.Errorf("finding the berth binary: %w", err)
-	}
-	if real, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = real
 	}
 	return exe, nil
 }
