@@ -14,18 +14,19 @@ import (
 
 // autoRemove removes a container run with `-d --rm` (or created with --rm)
 // once it exits: no CLI waits for it, so the engine does what the CLI of an
-// attached `run --rm` does. A restart policy wins over --rm, as in Docker.
-func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id string) {
-	ctx = namespaces.WithNamespace(ctx, ns)
-	ctr, err := c.LoadContainer(ctx, id)
-	if err != nil {
-		return
-	}
-	labels, err := ctr.Labels(ctx)
-	if err != nil || labels[containerutil.LabelAutoRemove] == "" {
+// attached `run --rm` does. labels are the container's, as the caller read
+// them; a container without LabelAutoRemove, or with a restart policy
+// (which wins over --rm, as in Docker), is left alone.
+func (s *supervisor) autoRemove(ctx context.Context, c *client.Client, ns, id string, labels map[string]string) {
+	if labels[containerutil.LabelAutoRemove] == "" {
 		return
 	}
 	if _, ok := labels[containerutil.RestartPolicyLabel]; ok {
+		return
+	}
+	ctx = namespaces.WithNamespace(ctx, ns)
+	ctr, err := c.LoadContainer(ctx, id)
+	if err != nil {
 		return
 	}
 	if task, err := ctr.Task(ctx, nil); err == nil {
@@ -59,7 +60,9 @@ func (s *supervisor) removeAfterCLI(ctx context.Context, c *client.Client, ns, i
 		case <-time.After(cliPoll):
 		}
 	}
-	s.autoRemove(ctx, c, ns, id)
+	// Read again: a CLI that detached (--detach-keys) handed the container
+	// over to the engine by relabelling it.
+	s.autoRemove(ctx, c, ns, id, containerLabels(ctx, c, ns, id))
 }
 
 // cliPoll is how often removeAfterCLI looks whether the CLI is still there.

@@ -179,8 +179,8 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 		}
 		if byCLI {
 			go s.removeAfterCLI(ctx, c, ns, e.ContainerID)
-		} else if labels[containerutil.LabelAutoRemove] == "true" {
-			s.autoRemove(ctx, c, ns, e.ContainerID)
+		} else {
+			s.autoRemove(ctx, c, ns, e.ContainerID, labels)
 		}
 	case *eventtypes.TaskDelete:
 		s.stopCheck(ns, e.ContainerID)
