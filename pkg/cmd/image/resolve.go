@@ -38,11 +38,8 @@ func (st *localStore) lookup(s string) (img *localImage, byName bool, err error)
 			}
 		}
 	}
-	if idPrefix.MatchString(s) {
-		img, err := st.byIDPrefix(strings.TrimPrefix(s, "sha256:"))
-		if err != nil || img != nil {
-			return img, false, err
-		}
+	if img, err := st.byID(s); err != nil || img != nil {
+		return img, false, err
 	}
 	return nil, false, storeNoSuchImage(s)
 }
@@ -66,6 +63,15 @@ func (st *localStore) byRepoDigest(c reference.Canonical) *localImage {
 		}
 	}
 	return nil
+}
+
+// byID finds the image whose ID is s or starts with s (with or without
+// "sha256:"); nil when s is no ID prefix or no image has that ID.
+func (st *localStore) byID(s string) (*localImage, error) {
+	if !idPrefix.MatchString(s) {
+		return nil, nil
+	}
+	return st.byIDPrefix(strings.TrimPrefix(s, "sha256:"))
 }
 
 // byIDPrefix finds the image whose ID starts with hex; nil when none does.
@@ -163,13 +169,13 @@ func storeFamiliar(name string) string { return referenceutil.Familiar(name) }
 // has that ID. Callers try s as a name first, as Docker does.
 func NameByID(ctx context.Context, c *client.Client, snapshotter, s string) (name string, ok bool, err error) {
 	if !idPrefix.MatchString(s) {
-		return "", false, nil
+		return "", false, nil // no ID: the store need not be read
 	}
 	st, err := newLocalStore(ctx, c, snapshotter)
 	if err != nil {
 		return "", false, err
 	}
-	img, err := st.byIDPrefix(strings.TrimPrefix(s, "sha256:"))
+	img, err := st.byID(s)
 	if err != nil || img == nil {
 		return "", false, err
 	}
