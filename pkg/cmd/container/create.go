@@ -30,40 +30,47 @@ import (
 // Create makes a container as `docker create` does and returns it. Nothing
 // is left behind when it fails: no container, no snapshot, no held name, no
 // state directory.
-func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, o *CreateOptions) (ctr client.Container, err error) {
+func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, o *CreateOptions) (client.Container, error) {
+	ctr, _, err := create(ctx, c, cfg, stderr, o)
+	return ctr, err
+}
+
+// create is Create, also returning the metadata it saved, which `run`
+// goes on with.
+func create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io.Writer, o *CreateOptions) (ctr client.Container, meta *containerutil.Meta, err error) {
 	if o.CIDFile != "" {
 		if _, err := os.Stat(o.CIDFile); err == nil {
-			return nil, fmt.Errorf("Container ID file found, make sure the other container isn't running or delete %s", o.CIDFile)
+			return nil, nil, fmt.Errorf("Container ID file found, make sure the other container isn't running or delete %s", o.CIDFile)
 		}
 	}
 	labels, err := o.userLabels()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ref, err := referenceutil.Normalize(o.Image)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// A prune waits while a container is being created: it must not take
 	// the image or the volumes the container is made of. The hold passes
 	// to the volume plan, which releases it (Unlock is idempotent).
 	users, err := volume.NewStore(cfg.DataRoot, cfg.Namespace).LockUsersShared()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer users.Unlock()
 	img, err := ensureImage(ctx, c, cfg, stderr, ref, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	id, err := newID()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
 	name, err := reserveName(ctx, c, store, o.Name, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -71,24 +78,24 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 			_ = store.RemoveContainer(id)
 		}
 	}()
-	meta := &containerutil.Meta{Name: name, Created: time.Now().UTC(), Image: img.Target().Digest.String()}
+	meta = &containerutil.Meta{Name: name, Created: time.Now().UTC(), Image: img.Target().Digest.String()}
 	// The image's config is read once: each read is several engine calls.
 	ic, err := imageConfig(ctx, img, meta, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	specOpts, err := specFor(o, &ic, id, meta)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	netOpts, err := specNetwork(ctx, c, cfg, o, &ic, id, store.ContainerDir(id), meta)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	specOpts = append(specOpts, netOpts...)
 	vols, err := planVolumes(ctx, c, cfg, store, o, &ic, meta, users)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() { vols.finish(ctx, err != nil) }()
 	specOpts = append(specOpts, vols.specOpts()...)
@@ -104,7 +111,7 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 		client.WithContainerLabels(labels),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("creating the container: %w", err)
+		return nil, nil, fmt.Errorf("creating the container: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -112,17 +119,17 @@ func Create(ctx context.Context, c *client.Client, cfg *config.Config, stderr io
 		}
 	}()
 	if err = vols.fill(ctx, cfg.Snapshotter, id); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err = store.SaveMeta(id, meta); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if o.CIDFile != "" {
 		if err = os.WriteFile(o.CIDFile, []byte(id), 0o644); err != nil {
-			return nil, fmt.Errorf("writing the container ID file: %w", err)
+			return nil, nil, fmt.Errorf("writing the container ID file: %w", err)
 		}
 	}
-	return ctr, nil
+	return ctr, meta, nil
 }
 
 // withRootfs prepares the container's writable snapshot on the image's

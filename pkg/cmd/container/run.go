@@ -57,17 +57,12 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 	}
 	defer c.Close()
 	o.removedByCLI = o.Rm && !o.Detach
-	ctr, err := Create(ctx, c, cfg, s.Err, &o.CreateOptions)
+	ctr, meta, err := create(ctx, c, cfg, s.Err, &o.CreateOptions)
 	if err != nil {
 		return err
 	}
 	// Clean-up must happen even when the user's Ctrl-C cancelled ctx.
 	cleanCtx := context.WithoutCancel(ctx)
-	store := containerutil.NewStore(cfg.DataRoot, cfg.Namespace)
-	meta, err := store.LoadMeta(ctr.ID())
-	if err != nil {
-		return err
-	}
 	uri, err := containerLogURI(cfg, ctr.ID(), meta)
 	if err != nil {
 		return err
