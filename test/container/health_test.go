@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/berth-project/berth/pkg/testutil"
 )
 
 // hcHealth is Docker's State.Health as inspect prints it.
@@ -144,7 +146,7 @@ func TestHealthRunsInTheEngineAndLeaksNothing(t *testing.T) {
 func TestHealthCheckSurvivesEngineRestart(t *testing.T) {
 	lcRunD(t, "hc-engine", []string{"--health-cmd", "true", "--health-interval", "200ms"}, "sleep", "1000")
 	hcWait(t, "hc-engine", "healthy", nil)
-	rsKill(t, rsEnginePID(t))
+	testutil.KillAndWait(t, rsEnginePID(t))
 	engine.MustBerth(t, "ps")
 	began := time.Now()
 	hcWait(t, "hc-engine", "healthy", func(h hcHealth) bool { return h.Log[len(h.Log)-1].Start.After(began) })

@@ -1,17 +1,17 @@
 package container_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/berth-project/berth/pkg/testutil"
 )
 
 // monitorQuiet is long enough for the restart monitor (1 s interval in
@@ -108,24 +108,6 @@ func rsEnginePID(t *testing.T) int {
 	return pid
 }
 
-// rsKill sends SIGKILL to pid and waits until it is gone.
-func rsKill(t *testing.T, pid int) {
-	t.Helper()
-	_ = syscall.Kill(pid, syscall.SIGKILL)
-	lcPoll(t, fmt.Sprintf("pid %d gone", pid), func() (bool, string) {
-		// Gone once it holds no files: a zombie whose parent has not reaped
-		// it yet counts, but not a thread group leader that is a zombie
-		// while its other threads still hold the engine's socket.
-		// The leader's files go first; the other threads still exit then,
-		// and until the last is gone the engine's listening sockets still
-		// take connections (and reset them).
-		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
-		tasks, terr := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-		return (err != nil || len(fds) == 0) && (terr != nil || len(tasks) <= 1),
-			fmt.Sprintf("%d open files, %d threads", len(fds), len(tasks))
-	})
-}
-
 // rsScenario creates one container of each kind the engine must bring back
 // (or not) after a crash; it returns the names by expected state.
 func rsScenario(t *testing.T, prefix string) (running, exited, created []string) {
@@ -172,8 +154,8 @@ func TestRestartAfterEngineKilled(t *testing.T) {
 	for _, n := range running {
 		pids[n] = lcInspect(t, n, "{{.State.Pid}}")
 	}
-	rsKill(t, rsEnginePID(t))
-	rsKill(t, diesPid)
+	testutil.KillAndWait(t, rsEnginePID(t))
+	testutil.KillAndWait(t, diesPid)
 	// Any command starts the engine again.
 	engine.MustBerth(t, "ps", "-a")
 	rsExpect(t, append(running, "rs-k-dies"), exited, created)
@@ -196,9 +178,9 @@ func TestRestartAfterSimulatedReboot(t *testing.T) {
 	}
 	// A reboot: the engine, the shims, the loggers and the containers die,
 	// mounts go away and the run dir (a tmpfs) is empty again.
-	rsKill(t, rsEnginePID(t))
+	testutil.KillAndWait(t, rsEnginePID(t))
 	for _, pid := range append(pids, rsProcessesUnder(t, engine.Dir)...) {
-		rsKill(t, pid)
+		testutil.KillAndWait(t, pid)
 	}
 	rsUnmountUnder(engine.RunDir)
 	if err := os.RemoveAll(engine.RunDir); err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/berth-project/berth/pkg/testutil"
 )
 
 // A container's network clean-up is checked by counting: the state before
@@ -155,25 +157,14 @@ func enginePID(t *testing.T) int {
 	return pid
 }
 
-// killAndWait sends SIGKILL to pid and waits until it holds no files (a
-// zombie its parent has not reaped yet counts as gone).
-func killAndWait(t *testing.T, pid int) {
-	t.Helper()
-	_ = syscall.Kill(pid, syscall.SIGKILL)
-	poll(t, fmt.Sprintf("pid %d gone", pid), func() (bool, string) {
-		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
-		return err != nil || len(fds) == 0, fmt.Sprintf("%d open files", len(fds))
-	})
-}
-
 func cleanupEngineKilled(t *testing.T, w *cleanupWorld) {
 	name := "cu-engine-" + w.network
 	runD(t, name, w.flags(t), sleeper...)
 	w.waitWired(t, name)
 	pid := pidOf(t, name)
 	// The engine dies, then the container while no engine watches it.
-	killAndWait(t, enginePID(t))
-	killAndWait(t, pid)
+	testutil.KillAndWait(t, enginePID(t))
+	testutil.KillAndWait(t, pid)
 	// The next command starts the engine, whose supervisor sweeps.
 	engine.MustBerth(t, "ps", "-a")
 	w.waitClean(t, "clean after the engine came back")
