@@ -27,7 +27,9 @@ func TestNameChurnNeverLeavesANameHeldByNothing(t *testing.T) {
 	forceRemove(t, "churn")
 	before := containerIDs(t)
 	for i := 0; i < 50; i++ {
-		engine.Berth(t, "rm", "-f", "churn")
+		if r := engine.Berth(t, "rm", "-f", "churn"); r.ExitCode != 0 {
+			t.Fatalf("round %d:\n%s", i, r)
+		}
 		r := engine.Berth(t, "run", "-d", "--name", "churn", "--restart", "always", img, "sleep", "300")
 		if r.ExitCode != 0 {
 			t.Fatalf("round %d:\n%s", i, r)

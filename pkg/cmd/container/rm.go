@@ -143,16 +143,16 @@ func deleteContainer(ctx context.Context, ctr client.Container) error {
 	return err
 }
 
-// disableRestarts tells the restart monitor to leave the container alone, so
-// that it does not start a task between the kill and the removal.
+// disableRestarts takes the container out of the restart monitor's sight
+// (as stop does), so that it neither starts a task between the kill and the
+// removal nor kills the task itself at the same time as rm: a status
+// "stopped" would have the monitor kill and delete the task too, and one of
+// the two would find the task's shim gone under it.
 func disableRestarts(ctx context.Context, ctr client.Container, labels map[string]string) error {
-	if _, ok := labels[containerutil.RestartStatusLabel]; !ok {
+	if _, ok := labels[containerutil.RestartPolicyLabel]; !ok {
 		return nil
 	}
-	_, err := ctr.SetLabels(ctx, map[string]string{
-		containerutil.RestartStatusLabel:  string(client.Stopped),
-		containerutil.RestartExplicitStop: "true",
-	})
+	err := ctr.Update(ctx, unmonitor)
 	if errdefs.IsNotFound(err) {
 		return nil
 	}
@@ -162,9 +162,28 @@ func disableRestarts(ctx context.Context, ctr client.Container, labels map[strin
 // rmKillWait bounds the wait for a killed task to exit.
 const rmKillWait = 10 * time.Second
 
-// killAndDeleteTask kills the container's task with SIGKILL if it runs, waits for
-// it to exit and deletes it.
+// killAndDeleteTask kills the container's task with SIGKILL if it runs,
+// waits for it to exit and deletes it. Someone else may delete the task at
+// the same time (the engine's supervisor, or a restart monitor pass that
+// read the labels before they changed); what counts is that no task is left,
+// so a failure is retried while a task is still there.
 func killAndDeleteTask(ctx context.Context, ctr client.Container) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if attempt > 0 {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err = killAndDeleteOnce(ctx, ctr); err == nil {
+			return nil
+		}
+		if _, terr := ctr.Task(ctx, nil); errdefs.IsNotFound(terr) {
+			return nil
+		}
+	}
+	return err
+}
+
+func killAndDeleteOnce(ctx context.Context, ctr client.Container) error {
 	task, err := ctr.Task(ctx, nil)
 	if errdefs.IsNotFound(err) {
 		return nil

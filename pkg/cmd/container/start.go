@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/containerd/containerd/v2/client"
@@ -105,7 +106,7 @@ func createAndStart(ctx context.Context, cfg *config.Config, ctr client.Containe
 		go func() { recorded <- recordStart(cfg, ctr.ID()) }()
 	}
 	if f.restartPolicy {
-		if err := markRunning(ctx, ctr, logURI); err != nil {
+		if err := markRunning(ctx, ctr, logURI, true); err != nil {
 			<-recorded
 			_, _ = task.Delete(ctx, client.WithProcessKill)
 			return nil, nil, err
@@ -114,6 +115,9 @@ func createAndStart(ctx context.Context, cfg *config.Config, ctr client.Containe
 	startErr := task.Start(ctx)
 	if err := <-recorded; err != nil && startErr == nil {
 		startErr = err
+	}
+	if startErr == nil && f.restartPolicy {
+		startErr = releaseHold(ctx, ctr)
 	}
 	if startErr != nil {
 		_, _ = task.Delete(ctx, client.WithProcessKill)
@@ -140,15 +144,25 @@ func recordStart(cfg *config.Config, id string) error {
 
 // markRunning tells the restart monitor the container (one with a restart
 // policy) is meant to run, and which logger to give it when the monitor
-// starts it again.
-func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL) error {
+// starts it again. With hold, the monitor is told to wait all the same
+// (explicitly stopped): a pass that came between the label and our own
+// start would see the task created but not running, kill it and start one
+// of its own, and our start would fail. releaseHold ends the wait once the
+// task runs.
+func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL, hold bool) error {
 	set := map[string]string{
 		containerutil.RestartStatusLabel:  string(client.Running),
-		containerutil.RestartExplicitStop: "false",
+		containerutil.RestartExplicitStop: strconv.FormatBool(hold),
 	}
 	if logURI != nil {
 		set[containerutil.RestartLogURILabel] = logURI.String()
 	}
 	_, err := ctr.SetLabels(ctx, set)
+	return err
+}
+
+// releaseHold hands a container markRunning held back to the restart monitor.
+func releaseHold(ctx context.Context, ctr client.Container) error {
+	_, err := ctr.SetLabels(ctx, map[string]string{containerutil.RestartExplicitStop: "false"})
 	return err
 }
