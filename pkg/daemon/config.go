@@ -36,7 +36,7 @@ func (d *Daemon) RenderConfig() string {
 	fmt.Fprintf(&b, "\n[plugins]\n")
 	// The restart monitor's default of 10 s makes `--restart always` feel broken.
 	fmt.Fprintf(&b, "  [plugins.\"io.containerd.monitor.container.v1.restart\"]\n    interval = \"1s\"\n")
-	fmt.Fprintf(&b, "  [plugins.\"io.containerd.transfer.v1.local\"]\n    max_concurrent_downloads = 6\n")
+	fmt.Fprintf(&b, "  [plugins.\"io.containerd.transfer.v1.local\"]\n    max_concurrent_downloads = 6\n    max_concurrent_unpacks = 3\n")
 	fmt.Fprintf(&b, "    [[plugins.\"io.containerd.transfer.v1.local\".unpack_config]]\n")
 	fmt.Fprintf(&b, "      platform = %q\n      snapshotter = %q\n", d.platform, d.snapshotter)
 	return b.String()
