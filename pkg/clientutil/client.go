@@ -58,8 +58,9 @@ func New(ctx context.Context, cfg *config.Config) (*client.Client, context.Conte
 // connectError explains a failed connection and what to do about it.
 func connectError(addr string, err error) error {
 	var se *daemon.StartError
+	var de *daemon.DirError
 	switch {
-	case errors.As(err, &se):
+	case errors.As(err, &se), errors.As(err, &de):
 		return err
 	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.EACCES):
 		return fmt.Errorf("cannot connect to the engine at %s: permission denied (run as root, or use rootless mode: berth rootless setup)", addr)

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -23,4 +24,26 @@ func lockHolder(path string) int {
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
 	return pid
+}
+
+// exiting reports a process whose main thread has exited (a zombie) while
+// others may still run, or one that is gone: a SIGKILLed engine holds its
+// lock and accepts on its socket, then resets every connection, until its
+// last thread is gone.
+func exiting(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	// The state follows the command name, which is in parentheses and may
+	// hold any character: look after the last ')'.
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 || i+2 >= len(data) {
+		return false
+	}
+	switch data[i+2] {
+	case 'Z', 'X', 'x':
+		return true
+	}
+	return false
 }

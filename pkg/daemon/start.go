@@ -51,13 +51,41 @@ func serving(ctx context.Context, socket string) bool {
 // PrepareDirs creates the data root and run dir readable by their owner only,
 // so no other user can read the engine's root or talk to its socket.
 func (d *Daemon) PrepareDirs() error {
-	for _, dir := range []string{d.dataRoot, d.runDir} {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("creating %s: %w", dir, err)
-		}
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return err
-		}
+	if err := d.PrepareDataRoot(); err != nil {
+		return err
+	}
+	return d.PrepareRunDir()
+}
+
+// PrepareDataRoot creates the data root alone: an engine takes its lock
+// there before it creates anything else, so that a second engine refused
+// the root leaves nothing behind.
+func (d *Daemon) PrepareDataRoot() error { return privateDir("data root", d.dataRoot) }
+
+// PrepareRunDir creates the run dir.
+func (d *Daemon) PrepareRunDir() error { return privateDir("run dir", d.runDir) }
+
+// DirError is a data root or run dir the engine cannot have.
+type DirError struct {
+	What, Dir string
+	Err       error
+}
+
+func (e *DirError) Error() string {
+	if errors.Is(e.Err, syscall.ENOTDIR) || errors.Is(e.Err, syscall.EEXIST) {
+		return fmt.Sprintf("cannot start the engine: the %s %s is not a directory", e.What, e.Dir)
+	}
+	return fmt.Sprintf("cannot start the engine: the %s %s: %v", e.What, e.Dir, e.Err)
+}
+
+func (e *DirError) Unwrap() error { return e.Err }
+
+func privateDir(what, dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return &DirError{What: what, Dir: dir, Err: err}
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return &DirError{What: what, Dir: dir, Err: err}
 	}
 	return nil
 }
@@ -72,8 +100,10 @@ func (d *Daemon) Start(ctx context.Context) error {
 	// An engine killed a moment ago may still hold its socket open while
 	// its threads exit: trust the socket only while an engine holds the
 	// data root's lock.
-	if listening(d.Socket()) && lockHolder(d.lockPath()) != 0 {
-		return nil
+	if listening(d.Socket()) {
+		if pid := lockHolder(d.lockPath()); pid != 0 && !exiting(pid) {
+			return nil
+		}
 	}
 	if err := d.PrepareDirs(); err != nil {
 		return err
@@ -88,9 +118,16 @@ func (d *Daemon) Start(ctx context.Context) error {
 		return nil
 	}
 	if pid := lockHolder(d.lockPath()); pid != 0 {
-		// An engine owns the data root but does not serve yet (or any more):
-		// give it the same deadline before calling it broken.
-		return d.waitReady(ctx, nil, pid)
+		if !exiting(pid) {
+			// An engine owns the data root but does not serve yet (or any
+			// more): give it the same deadline before calling it broken.
+			return d.waitReady(ctx, nil, pid)
+		}
+		// A killed engine on its way out: once its lock is free, a new one
+		// can take the data root.
+		if err := d.waitLockFree(ctx, pid); err != nil {
+			return err
+		}
 	}
 	log.G(ctx).Debugf("the engine is not serving on %s: starting it (log: %s)", d.Socket(), d.LogPath())
 	began := time.Now()
@@ -169,6 +206,23 @@ func (d *Daemon) waitReady(ctx context.Context, cmd *exec.Cmd, pid int) error {
 			}
 		}
 	}
+}
+
+// waitLockFree waits, within the start deadline, for an exiting engine to
+// let go of the data root's lock.
+func (d *Daemon) waitLockFree(ctx context.Context, pid int) error {
+	deadline := time.Now().Add(d.readyTimeout)
+	for lockHolder(d.lockPath()) != 0 {
+		if time.Now().After(deadline) {
+			return d.startError(fmt.Errorf("the engine (pid %d) was killed but still holds %s after %s", pid, d.lockPath(), d.readyTimeout))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 func exitText(err error) string {

@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/berth-project/berth/pkg/testutil"
@@ -199,6 +202,14 @@ func TestSecondEngineOnSameRootIsRefused(t *testing.T) {
 	if r.ExitCode != 125 || r.Stderr != want {
 		t.Fatalf("want %q:\n%s", want, r)
 	}
+	// The refused engine created nothing and the first one serves on.
+	if _, err := os.Stat(other); !os.IsNotExist(err) {
+		t.Fatalf("the refused engine left its run dir behind (%v)", err)
+	}
+	if now := enginePIDs(t, e.DataRoot); len(now) != 1 || now[0] != pids[0] {
+		t.Fatalf("engines on the data root: %v, want only %s", now, pids[0])
+	}
+	e.MustBerth(t, "version")
 }
 
 func TestEngineThatCannotStartSaysWhy(t *testing.T) {
@@ -218,6 +229,33 @@ func TestEngineThatCannotStartSaysWhy(t *testing.T) {
 	}
 	if pids := enginePIDs(t, e.DataRoot); len(pids) != 0 {
 		t.Fatalf("a failed start left engines running: %v", pids)
+	}
+}
+
+// A data root that cannot be one (here a file) is refused before any
+// engine starts, and nothing is created.
+func TestDataRootThatIsAFile(t *testing.T) {
+	e := newEngine(t)
+	file := filepath.Join(e.Dir, "not-a-dir")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.Dir, "berth.toml"), []byte(fmt.Sprintf("data_root = %q\n", file)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The file, not the test's environment, says where the data root is.
+	cmd := e.Cmd("images")
+	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "BERTH_DATA_ROOT=") })
+	out, err := cmd.CombinedOutput()
+	want := "berth: cannot start the engine: the data root " + file + " is not a directory\n"
+	if code := cmd.ProcessState.ExitCode(); err == nil || code != 125 || string(out) != want {
+		t.Fatalf("want %q, exit 125; got exit %d:\n%s", want, code, out)
+	}
+	if _, err := os.Stat(e.RunDir); !os.IsNotExist(err) {
+		t.Fatalf("a failed start created the run dir (%v)", err)
+	}
+	if pids := enginePIDs(t, file); len(pids) != 0 {
+		t.Fatalf("engines started: %v", pids)
 	}
 }
 
@@ -284,6 +322,16 @@ func TestAddressNeverStartsOrStopsAnEngine(t *testing.T) {
 	if _, err := os.Stat(e.RunDir); !os.IsNotExist(err) {
 		t.Fatalf("--address must not start berth's engine (run dir: %v)", err)
 	}
+	// CONTAINERD_ADDRESS does the same.
+	cmd := e.Cmd("images")
+	cmd.Env = append(cmd.Env, "CONTAINERD_ADDRESS="+missing)
+	out, err := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); err == nil || code != 125 || string(out) != want {
+		t.Fatalf("CONTAINERD_ADDRESS: exit %d, output %q, want %q", code, out, want)
+	}
+	if _, err := os.Stat(e.RunDir); !os.IsNotExist(err) {
+		t.Fatalf("CONTAINERD_ADDRESS must not start berth's engine (run dir: %v)", err)
+	}
 	e.MustBerth(t, "version")
 	sock := filepath.Join(e.RunDir, "containerd.sock")
 	r = e.Berth(t, "-a", sock, "daemon", "stop")
@@ -307,5 +355,30 @@ func TestDebugShowsTheEngineStart(t *testing.T) {
 	r = e.MustBerth(t, "namespace", "ls", "-q")
 	if r.Stderr != "" {
 		t.Errorf("without --debug nothing goes to stderr:\n%s", r)
+	}
+}
+
+// A command run the moment the engine was SIGKILLed, while its threads are
+// still exiting and its socket still accepts, waits for it to be gone and
+// starts a new one instead of failing on the dying one's socket.
+func TestCommandRightAfterEngineKill(t *testing.T) {
+	e := newEngine(t)
+	for round := 0; round < 5; round++ {
+		e.MustBerth(t, "version")
+		pids := enginePIDs(t, e.DataRoot)
+		if len(pids) != 1 {
+			t.Fatalf("round %d: engines: %v", round, pids)
+		}
+		pid, _ := strconv.Atoi(pids[0])
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		r := e.Berth(t, "namespace", "ls", "-q")
+		if r.ExitCode != 0 {
+			t.Fatalf("round %d: a command right after the kill:\n%s", round, r)
+		}
+		if now := enginePIDs(t, e.DataRoot); len(now) != 1 || now[0] == pids[0] {
+			t.Fatalf("round %d: engines after the kill: %v (killed %s)", round, now, pids[0])
+		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 // libexec is put first on PATH so that containerd finds the shim link and the
 // shim finds the bundled runc.
 func Run(ctx context.Context, d *daemon.Daemon, libexec string) error {
-	if err := d.PrepareDirs(); err != nil {
+	if err := d.PrepareDataRoot(); err != nil {
 		return err
 	}
 	lock, err := d.AcquireRoot()
@@ -28,6 +28,9 @@ func Run(ctx context.Context, d *daemon.Daemon, libexec string) error {
 		return err
 	}
 	defer lock.Release()
+	if err := d.PrepareRunDir(); err != nil {
+		return err
+	}
 	path, err := d.WriteConfig()
 	if err != nil {
 		return fmt.Errorf("writing engine config: %w", err)
