@@ -126,6 +126,7 @@ func (img *Image) OpenBlob(d digest.Digest) (io.ReadCloser, error) {
 type imageOptions struct {
 	config ocispec.ImageConfig
 	extra  []File
+	layers [][]File
 	plat   ocispec.Platform
 }
 
@@ -187,6 +188,13 @@ func WithFiles(files ...File) ImageOpt {
 	return func(o *imageOptions) { o.extra = append(o.extra, files...) }
 }
 
+// WithLayers adds one layer per []File, in order, on top of busybox and of
+// WithFiles' layer, for tests of how layers stack: an OCI whiteout
+// ("dir/.wh.name") or opaque marker ("dir/.wh..wh..opq") is an empty File.
+func WithLayers(layers ...[]File) ImageOpt {
+	return func(o *imageOptions) { o.layers = append(o.layers, layers...) }
+}
+
 // WithPlatform sets the platform the config declares. The busybox binary
 // stays the host's: such images are for resolving platforms, not running them.
 func WithPlatform(p ocispec.Platform) ImageOpt { return func(o *imageOptions) { o.plat = p } }
@@ -205,12 +213,16 @@ func NewImage(opts ...ImageOpt) (*Image, error) {
 		return nil, err
 	}
 	layers := []Layer{base}
+	stacked := o.layers
 	if len(o.extra) > 0 {
-		extra, err := NewLayer(o.extra)
+		stacked = append([][]File{o.extra}, stacked...)
+	}
+	for _, files := range stacked {
+		l, err := NewLayer(files)
 		if err != nil {
 			return nil, err
 		}
-		layers = append(layers, extra)
+		layers = append(layers, l)
 	}
 	img := &Image{Blobs: map[digest.Digest][]byte{}}
 	var descs []ocispec.Descriptor

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -15,18 +14,22 @@ import (
 
 // A session against a registry with htpasswd: refused without login, a
 // wrong password changes nothing, login, pull, push, stale credentials,
-// logout.
+// logout. What is refused leaves the engine and the registry as they were.
 func TestLoginPullPushLogout(t *testing.T) {
 	reg := startRegistry(t, testutil.RegistryAuth)
 	dgst := pushBusybox(t, reg, "busybox:1")
-	ref := reg.Ref("busybox:1")
+	ref, to, refused := reg.Ref("busybox:1"), reg.Ref("pushed:1"), reg.Ref("pushed:2")
+	t.Cleanup(func() {
+		for _, r := range []string{ref, to, refused} {
+			removeImage(t, r)
+		}
+	})
 	hint := "berth login " + reg.Host
+	before := localImages(t)
 
 	r := berth(t, "pull", ref)
 	expect(t, r, 125, fmt.Sprintf("berth: pull access denied for %s/busybox, repository does not exist or may require '%s'\n", reg.Host, hint))
-	if slices.Contains(localImages(t), ref) {
-		t.Fatalf("a refused pull left %s behind", ref)
-	}
+	expectImages(t, before)
 
 	r = berthIn(t, "wrong\n", "login", "-u", reg.User, "--password-stdin", reg.Host)
 	expect(t, r, 125, fmt.Sprintf("berth: login attempt to https://%s/v2/ failed with status: 401 Unauthorized\n", reg.Host))
@@ -53,7 +56,6 @@ func TestLoginPullPushLogout(t *testing.T) {
 	if !strings.HasSuffix(r.Stdout, fmt.Sprintf("Digest: %s\nStatus: Downloaded newer image for %[2]s\n%[2]s\n", dgst, ref)) {
 		t.Fatalf("unexpected output:\n%s", r)
 	}
-	to := reg.Ref("pushed:1")
 	ctr(t, "images", "tag", ref, to)
 	r = berth(t, "push", "-q", to)
 	expect(t, r, 0, "")
@@ -61,8 +63,10 @@ func TestLoginPullPushLogout(t *testing.T) {
 	// Credentials that no longer work are named as the problem.
 	writeAuth(t, reg.Host, reg.User, "stale")
 	removeImage(t, ref)
+	before = localImages(t)
 	r = berth(t, "pull", ref)
 	expect(t, r, 125, fmt.Sprintf("berth: pull access denied for %s/busybox: the registry refused the credentials stored for %s; run '%s'\n", reg.Host, reg.Host, hint))
+	expectImages(t, before)
 
 	r = berth(t, "logout", reg.Host)
 	expect(t, r, 0, "")
@@ -78,8 +82,12 @@ func TestLoginPullPushLogout(t *testing.T) {
 		t.Fatalf("second logout: %q", r.Stdout)
 	}
 
-	r = berth(t, "push", to)
+	ctr(t, "images", "tag", to, refused)
+	before = localImages(t)
+	r = berth(t, "push", refused)
 	expect(t, r, 125, fmt.Sprintf("berth: push access denied for %s/pushed, repository does not exist or may require '%s'\n", reg.Host, hint))
+	expectImages(t, before)
+	expectNoManifest(t, reg, "pushed", "2")
 }
 
 // --password-stdin takes the password without its trailing newline, and a

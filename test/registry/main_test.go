@@ -102,20 +102,31 @@ func removeImage(t *testing.T, ref string) {
 	}
 }
 
-// indexManifests reads an index from the registry and returns its manifest
-// digests by platform ("linux/arm64").
-func indexManifests(t *testing.T, reg *testutil.Registry, repo, tag string) map[string]digest.Digest {
+// getManifest asks reg for repo:tag's manifest as mediaType, with the
+// registry's own credentials if it has any.
+func getManifest(t *testing.T, reg *testutil.Registry, repo, tag, mediaType string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, reg.URL()+"/v2/"+repo+"/manifests/"+tag, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Accept", ocispec.MediaTypeImageIndex)
+	req.Header.Set("Accept", mediaType)
+	if reg.User != "" {
+		req.SetBasicAuth(reg.User, reg.Password)
+	}
 	resp, err := reg.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	t.Cleanup(func() { _ = resp.Body.Close() })
+	return resp
+}
+
+// indexManifests reads an index from the registry and returns its manifest
+// digests by platform ("linux/arm64").
+func indexManifests(t *testing.T, reg *testutil.Registry, repo, tag string) map[string]digest.Digest {
+	t.Helper()
+	resp := getManifest(t, reg, repo, tag, ocispec.MediaTypeImageIndex)
 	var idx ocispec.Index
 	if err := json.NewDecoder(resp.Body).Decode(&idx); err != nil {
 		t.Fatalf("decoding the index of %s:%s: %v", repo, tag, err)
@@ -125,6 +136,14 @@ func indexManifests(t *testing.T, reg *testutil.Registry, repo, tag string) map[
 		out[testutil.PlatformString(*m.Platform)] = m.Digest
 	}
 	return out
+}
+
+// expectNoManifest fails the test if reg holds a manifest for repo:tag.
+func expectNoManifest(t *testing.T, reg *testutil.Registry, repo, tag string) {
+	t.Helper()
+	if resp := getManifest(t, reg, repo, tag, ocispec.MediaTypeImageManifest); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET the manifest of %s:%s from %s: %s, want 404 Not Found", repo, tag, reg.Host, resp.Status)
+	}
 }
 
 // closedPort is a port of 127.0.0.1 where nothing listens.
@@ -164,4 +183,14 @@ func dockerConfig(t *testing.T) map[string]map[string]string {
 		t.Fatalf("config.json: %v\n%s", err, data)
 	}
 	return cf.Auths
+}
+
+// expectImages fails the test unless the engine holds exactly the images
+// want, in any order: what a failed command must leave as it found it.
+func expectImages(t *testing.T, want []string) {
+	t.Helper()
+	got := localImages(t)
+	if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Fatalf("the engine holds images %v, want %v", got, want)
+	}
 }

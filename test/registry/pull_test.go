@@ -72,13 +72,40 @@ func TestPullDefaultTagLocalhost(t *testing.T) {
 	}
 }
 
+// A registry berth was not told about is refused if its TLS certificate is
+// not trusted or it speaks plain HTTP; --insecure-registry allows both, as
+// with nerdctl. containerd allows them on its own for "localhost" and
+// loopback IPs (docker too, for 127.0.0.0/8), so the registry is named
+// LOCALHOST: the same host to the resolver and the certificate, but not to
+// that rule.
 func TestPullInsecureRegistryFlag(t *testing.T) {
-	reg := startRegistry(t, testutil.RegistryPlain)
-	pushBusybox(t, reg, "busybox:1")
-	r := berth(t, "--insecure-registry", "pull", "-q", reg.Ref("busybox:1"))
-	expect(t, r, 0, "")
-	if r.Stdout != reg.Ref("busybox:1")+"\n" {
-		t.Fatalf("stdout %q", r.Stdout)
+	for _, tc := range []struct {
+		kind    testutil.RegistryKind
+		refusal string
+	}{
+		{testutil.RegistryTLS, "x509: certificate signed by unknown authority"},
+		{testutil.RegistryPlain, "http: server gave HTTP response to HTTPS client"},
+	} {
+		t.Run(tc.kind.String(), func(t *testing.T) {
+			reg := startRegistry(t, tc.kind)
+			pushBusybox(t, reg, "busybox:1")
+			ref := "LOCALHOST:" + strings.Split(reg.Host, ":")[1] + "/busybox:1"
+			t.Cleanup(func() { removeImage(t, ref) })
+			before := localImages(t)
+
+			r := berth(t, "pull", "-q", ref)
+			if r.ExitCode != 125 || !strings.Contains(r.Stderr, tc.refusal) {
+				t.Fatalf("want the pull refused with %q:\n%s", tc.refusal, r)
+			}
+			expectImages(t, before)
+
+			r = berth(t, "--insecure-registry", "pull", "-q", ref)
+			expect(t, r, 0, "")
+			if r.Stdout != ref+"\n" {
+				t.Fatalf("stdout %q", r.Stdout)
+			}
+			expectImages(t, append(before, ref))
+		})
 	}
 }
 
@@ -193,8 +220,10 @@ func TestPullPlatformFlagsExclusive(t *testing.T) {
 }
 
 func TestPullInvalidReference(t *testing.T) {
+	before := localImages(t)
 	r := berth(t, "pull", "UPPER/Case")
 	expect(t, r, 125, "berth: invalid reference format: repository name (UPPER/Case) must be lowercase\n")
+	expectImages(t, before)
 }
 
 func TestPullNotFound(t *testing.T) {
@@ -215,5 +244,33 @@ func TestPullUnreachable(t *testing.T) {
 	expect(t, r, 125, fmt.Sprintf("berth: cannot reach the registry %[1]s: dial tcp %[1]s: connect: connection refused\n", host))
 	if slices.Contains(localImages(t), ref) {
 		t.Fatalf("a failed pull left %s behind", ref)
+	}
+}
+
+// Layers are applied in order, whatever the engine unpacks in parallel: a
+// whiteout hides a file of an earlier layer, an opaque directory hides all
+// its earlier content, and a later layer adds to what is left.
+func TestPullAppliesWhiteouts(t *testing.T) {
+	reg := startRegistry(t, testutil.RegistryPlain)
+	type F = testutil.File
+	img, err := testutil.NewImage(testutil.WithLayers(
+		[]F{{Path: "data/a"}, {Path: "data/b"}, {Path: "dir/x"}},
+		[]F{{Path: "data/.wh.a"}, {Path: "dir/.wh..wh..opq"}, {Path: "dir/y"}},
+		[]F{{Path: "data/c"}},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testutil.PushImage(t.Context(), reg, "whiteout:1", img); err != nil {
+		t.Fatal(err)
+	}
+	ref := reg.Ref("whiteout:1")
+	t.Cleanup(func() { removeImage(t, ref) })
+	expect(t, berth(t, "pull", "-q", ref), 0, "")
+
+	r := berth(t, "run", "--rm", ref, "ls", "/data", "/dir")
+	expect(t, r, 0, "")
+	if want := "/data:\nb\nc\n\n/dir:\ny\n"; r.Stdout != want {
+		t.Fatalf("ls /data /dir:\n%s\nwant:\n%s", r.Stdout, want)
 	}
 }

@@ -72,8 +72,10 @@ func TestPushNotLocal(t *testing.T) {
 }
 
 func TestPushInvalidReference(t *testing.T) {
+	before := localImages(t)
 	r := berth(t, "push", "UPPER/Case")
 	expect(t, r, 125, "berth: invalid reference format: repository name (UPPER/Case) must be lowercase\n")
+	expectImages(t, before)
 }
 
 func TestPushUnreachable(t *testing.T) {
