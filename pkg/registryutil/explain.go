@@ -2,9 +2,13 @@ package registryutil
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/containerd/containerd/v2/core/remotes/docker"
@@ -54,6 +58,10 @@ func (h Hosts) Explain(ctx context.Context, action string, ref reference.Named, 
 	}
 	host := reference.Domain(ref)
 	repo := reference.FamiliarName(ref)
+	if msg := h.explainSilence(host, err); msg != "" {
+		// Asking again would only wait as long a second time.
+		return &TransferError{Msg: msg, Err: err}
+	}
 	pctx, cancel := context.WithTimeout(quietLogs(ctx), probeTimeout)
 	defer cancel()
 	lookup := creds.LookupFunc(pctx)
@@ -77,12 +85,87 @@ func (h Hosts) Explain(ctx context.Context, action string, ref reference.Named, 
 		return &TransferError{Msg: (&UnreachableError{Host: host, Err: innermostNetError(perr)}).Error(), Err: err}
 	case errors.As(perr, &unreachable):
 		return &TransferError{Msg: unreachable.Error(), Err: err}
+	case h.explainTLS(host, perr) != "":
+		return &TransferError{Msg: h.explainTLS(host, perr), Err: err}
 	case isUnauthorized(perr):
 		return &TransferError{Msg: accessDenied(action, repo, host, creds), Err: err}
 	case action == "pull" && errdefs.IsNotFound(perr):
 		return &TransferError{Msg: fmt.Sprintf("manifest for %s not found: manifest unknown", reference.FamiliarString(ref)), Err: err}
 	}
 	return err
+}
+
+// explainSilence words an engine error that says the registry never
+// answered: it accepted the connection and sent nothing, or the connection
+// itself timed out. The engine's error is text by now, so its words are
+// matched.
+func (h Hosts) explainSilence(host string, err error) string {
+	text := err.Error()
+	switch {
+	case strings.Contains(text, "timeout awaiting response headers"):
+		return fmt.Sprintf("the registry %s accepted the connection but did not answer (the engine waits %s for each request)", host, engineResponseTimeout)
+	case strings.Contains(text, "dial tcp") && strings.Contains(text, "i/o timeout"):
+		return fmt.Sprintf("cannot reach the registry %s: the connection timed out", host)
+	}
+	return ""
+}
+
+// engineResponseTimeout is how long the engine's registry client waits for
+// an answer (containerd's transport).
+const engineResponseTimeout = 30 * time.Second
+
+// explainTLS words a registry berth cannot talk to safely: a certificate it
+// does not trust, or plain HTTP where HTTPS was expected. "" for other errors.
+func (h Hosts) explainTLS(host string, err error) string {
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return fmt.Sprintf("the registry %s presented a certificate that is not trusted (%v): put its CA certificate in %s, or pass --insecure-registry",
+			host, innermostTLSError(err), h.caPath(host))
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return fmt.Sprintf("the registry %s speaks plain HTTP, not HTTPS: pass --insecure-registry, or configure it as server = \"http://%s\" in %s",
+			host, host, filepath.Join(h.hostDirOrFirst(host), "hosts.toml"))
+	}
+	return ""
+}
+
+func innermostTLSError(err error) error {
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &unknown):
+		return unknown
+	case errors.As(err, &hostname):
+		return hostname
+	case errors.As(err, &invalid):
+		return invalid
+	}
+	return err
+}
+
+// caPath is where a CA certificate for host is looked for.
+func (h Hosts) caPath(host string) string {
+	return filepath.Join(h.hostDirOrFirst(host), "ca.crt")
+}
+
+// hostDirOrFirst is the directory that configures host, or where one would
+// go: under the first hosts dir.
+func (h Hosts) hostDirOrFirst(host string) string {
+	for _, dir := range h.Dirs {
+		for _, name := range hostDirNames(host) {
+			if isDir(filepath.Join(dir, name)) {
+				return filepath.Join(dir, name)
+			}
+		}
+	}
+	root := "/etc/berth/certs.d"
+	if len(h.Dirs) > 0 {
+		root = h.Dirs[0]
+	}
+	return filepath.Join(root, host)
 }
 
 // accessDenied words a refusal by whether credentials were sent: none means
