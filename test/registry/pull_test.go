@@ -145,6 +145,41 @@ func TestPullHostsTomlServer(t *testing.T) {
 	}
 }
 
+// A mirror in hosts.toml is tried before the registry itself: the upstream
+// here does not even run, yet the pull succeeds from the mirror.
+func TestPullThroughMirror(t *testing.T) {
+	mirror := startRegistry(t, testutil.RegistryPlain)
+	dgst := pushBusybox(t, mirror, "busybox:1")
+	upstream := closedPort(t)
+	dir := t.TempDir()
+	hostDir := filepath.Join(dir, upstream)
+	if err := os.MkdirAll(hostDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	toml := fmt.Sprintf("server = %q\n\n[host.%q]\n  capabilities = [\"pull\", \"resolve\"]\n",
+		"http://"+upstream, "http://"+mirror.Host)
+	if err := os.WriteFile(filepath.Join(hostDir, "hosts.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ref := upstream + "/busybox:1"
+	t.Cleanup(func() { removeImage(t, ref) })
+	r := berth(t, "--hosts-dir", dir, "pull", "-q", ref)
+	expect(t, r, 0, "")
+	if r.Stdout != ref+"\n" {
+		t.Fatalf("stdout %q", r.Stdout)
+	}
+	r = berth(t, "image", "inspect", "--format", "{{index .RepoDigests 0}}", ref)
+	expect(t, r, 0, "")
+	if want := upstream + "/busybox@" + dgst.String() + "\n"; r.Stdout != want {
+		t.Fatalf("repo digest %q, want %q", r.Stdout, want)
+	}
+	// Without the mirror, the same pull meets the closed port.
+	r = berth(t, "pull", "-q", upstream+"/busybox:2")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "cannot reach the registry "+upstream) {
+		t.Fatalf("want the upstream unreachable without the mirror:\n%s", r)
+	}
+}
+
 // --unpack=false stops at the download: the layer's last state is
 // "Download complete".
 func TestPullNoUnpack(t *testing.T) {
