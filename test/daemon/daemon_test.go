@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/berth-project/berth/pkg/testutil"
 )
@@ -380,5 +381,55 @@ func TestCommandRightAfterEngineKill(t *testing.T) {
 		if now := enginePIDs(t, e.DataRoot); len(now) != 1 || now[0] == pids[0] {
 			t.Fatalf("round %d: engines after the kill: %v (killed %s)", round, now, pids[0])
 		}
+	}
+}
+
+// `berth daemon` serves in the foreground, in the process that ran it (a
+// supervisor's child), until it is signalled; commands use it meanwhile.
+func TestForegroundDaemon(t *testing.T) {
+	e := newEngine(t)
+	fg := e.Cmd("daemon")
+	var logs strings.Builder
+	fg.Stdout, fg.Stderr = &logs, &logs
+	if err := fg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- fg.Wait() }()
+	t.Cleanup(func() {
+		_ = fg.Process.Kill()
+		<-done
+	})
+	for {
+		r := e.MustBerth(t, "daemon", "status", "--format", "{{.Serving}} {{.Pid}}")
+		if r.Stdout == fmt.Sprintf("true %d\n", fg.Process.Pid) {
+			break
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("berth daemon exited before serving (%v):\n%s", err, logs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	e.MustBerth(t, "namespace", "create", "fg")
+	r := e.MustBerth(t, "namespace", "ls", "-q")
+	if !strings.Contains(r.Stdout, "fg\n") {
+		t.Fatalf("namespace ls:\n%s", r)
+	}
+	if pids := enginePIDs(t, e.DataRoot); len(pids) != 1 || pids[0] != strconv.Itoa(fg.Process.Pid) {
+		t.Fatalf("engines %v, want only the foreground one (%d)", pids, fg.Process.Pid)
+	}
+	if err := fg.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	done <- err
+	if err != nil {
+		t.Fatalf("berth daemon after SIGTERM: %v\n%s", err, logs.String())
+	}
+	r = e.MustBerth(t, "daemon", "status", "--format", "{{.Running}}")
+	if r.Stdout != "false\n" {
+		t.Fatalf("status after SIGTERM:\n%s", r)
 	}
 }
