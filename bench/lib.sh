@@ -16,10 +16,9 @@ CTR=$REPO/libexec/berth/ctr
 RUNC=$REPO/libexec/berth/runc
 TOOL=$OUT/bin/benchtool
 
-# Rounds of the pull, which takes seconds; the other benchmarks take
-# milliseconds a round, so they get more rounds for a steadier median.
-# pull: at parity with ctr, a single round varies by ±10 %; 15 rounds pin the
-# median ratio to a few per cent.
+# Rounds of the pull, which takes seconds a round. berth and ctr make the
+# same transfer call, so the ratio sits at parity, and one round varies by
+# ±10 %: 15 rounds pin the median ratio to a few per cent.
 ROUNDS=${ROUNDS:-15}
 QUICK_ROUNDS=${QUICK_ROUNDS:-20}
 LARGE_MB=${LARGE_MB:-300}
