@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -263,5 +264,32 @@ func TestPrepareDirs(t *testing.T) {
 		if err != nil || fi.Mode().Perm() != 0o700 {
 			t.Errorf("%s: mode %v (%v), want 0700", dir, fi.Mode().Perm(), err)
 		}
+	}
+}
+
+// A process is exiting once a SIGKILL is pending or its main thread is a
+// zombie, and is not while it runs.
+func TestExiting(t *testing.T) {
+	if exiting(os.Getpid()) {
+		t.Fatal("this test's own process counts as exiting")
+	}
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	if exiting(pid) {
+		t.Fatal("a sleeping child counts as exiting")
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	// Not reaped yet: a zombie, or at least a pending SIGKILL.
+	if !exiting(pid) {
+		t.Fatal("a killed child does not count as exiting")
+	}
+	_ = cmd.Wait()
+	if !exiting(pid) {
+		t.Fatal("a reaped child (no /proc entry) does not count as exiting")
 	}
 }

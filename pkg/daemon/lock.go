@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -26,24 +25,32 @@ func lockHolder(path string) int {
 	return pid
 }
 
-// exiting reports a process whose main thread has exited (a zombie) while
-// others may still run, or one that is gone: a SIGKILLed engine holds its
-// lock and accepts on its socket, then resets every connection, until its
-// last thread is gone.
+// exiting reports a process that a fatal signal has hit: its main thread
+// has exited (a zombie) while others may still run, or a SIGKILL is pending
+// that its threads have not yet acted on; or one that is gone. A SIGKILLed
+// engine holds its lock and accepts on its socket, then resets every
+// connection, until its last thread is gone.
 func exiting(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return true
 	}
-	// The state follows the command name, which is in parentheses and may
-	// hold any character: look after the last ')'.
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 || i+2 >= len(data) {
-		return false
-	}
-	switch data[i+2] {
-	case 'Z', 'X', 'x':
-		return true
+	for _, line := range strings.Split(string(data), "\n") {
+		key, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		switch key {
+		case "State":
+			if strings.HasPrefix(value, "Z") || strings.HasPrefix(value, "X") {
+				return true
+			}
+		case "SigPnd", "ShdPnd":
+			if mask, err := strconv.ParseUint(value, 16, 64); err == nil && mask&(1<<(9-1)) != 0 {
+				return true // SIGKILL is signal 9, bit 8 of the mask
+			}
+		}
 	}
 	return false
 }
