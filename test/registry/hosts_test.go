@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/berth-project/berth/pkg/testutil"
 )
@@ -75,7 +76,14 @@ func TestPullHostsTomlCA(t *testing.T) {
 // in place (cursor up, erase line) as its state changes.
 func TestPullProgressOnTerminal(t *testing.T) {
 	reg := startRegistry(t, testutil.RegistryPlain)
-	pushBusybox(t, reg, "busybox:tty")
+	// A layer of its own, which the engine cannot have already.
+	img, err := testutil.NewImage(testutil.WithFiles(testutil.File{Path: "etc/tty", Content: []byte(t.Name() + time.Now().String())}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testutil.PushImage(t.Context(), reg, "busybox:tty", img); err != nil {
+		t.Fatal(err)
+	}
 	ref := reg.Ref("busybox:tty")
 	t.Cleanup(func() { removeImage(t, ref) })
 	// script(1) gives the command a pseudo-terminal and copies what it drew.
@@ -86,7 +94,7 @@ func TestPullProgressOnTerminal(t *testing.T) {
 		t.Fatalf("pull on a terminal: %v\n%q", err, out)
 	}
 	s := string(out)
-	layer := busyboxLayerID(t)
+	layer := img.Manifest.Layers[1].Digest.Encoded()[:12]
 	for _, want := range []string{"tty: Pulling from busybox", "\x1b[2K" + layer + ": Pull complete", "Status: Downloaded newer image for " + ref} {
 		if !strings.Contains(s, want) {
 			t.Errorf("terminal output lacks %q:\n%q", want, s)

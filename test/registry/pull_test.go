@@ -29,6 +29,7 @@ func TestPullPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := reg.Ref("app:1")
+	t.Cleanup(func() { removeImage(t, ref) })
 	base, top := img.Manifest.Layers[0].Digest.Encoded()[:12], img.Manifest.Layers[1].Digest.Encoded()[:12]
 
 	r := berth(t, "pull", ref)
@@ -193,6 +194,7 @@ func TestPullNoUnpack(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := img.Manifest.Layers[1].Digest.Encoded()[:12]
+	t.Cleanup(func() { removeImage(t, reg.Ref("nounpack:1")) })
 	r := berth(t, "pull", "--unpack=false", reg.Ref("nounpack:1"))
 	expect(t, r, 0, "")
 	if !strings.Contains(r.Stdout, top+": Download complete\n") || strings.Contains(r.Stdout, top+": Pull complete") {
@@ -225,6 +227,7 @@ func TestPullPlatform(t *testing.T) {
 	}
 	manifests := indexManifests(t, reg, "multi", "1")
 	ref := reg.Ref("multi:1")
+	t.Cleanup(func() { removeImage(t, ref) })
 	r := berth(t, "pull", "--platform", "linux/arm64", ref)
 	expect(t, r, 0, "")
 	if !strings.HasSuffix(r.Stdout, fmt.Sprintf("Digest: %s\nStatus: Downloaded newer image for %[2]s\n%[2]s\n", idx, ref)) {
@@ -243,6 +246,7 @@ func TestPullAllPlatforms(t *testing.T) {
 	if _, err := testutil.PushMultiPlatform(t.Context(), reg, "multi:all", []ocispec.Platform{amd64, arm64}); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { removeImage(t, reg.Ref("multi:all")) })
 	r := berth(t, "pull", "-q", "--all-platforms", reg.Ref("multi:all"))
 	expect(t, r, 0, "")
 	for plat, d := range indexManifests(t, reg, "multi", "all") {
