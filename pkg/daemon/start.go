@@ -72,7 +72,7 @@ type DirError struct {
 }
 
 func (e *DirError) Error() string {
-	if errors.Is(e.Err, syscall.ENOTDIR) || errors.Is(e.Err, syscall.EEXIST) {
+	if errors.Is(e.Err, syscall.ENOTDIR) {
 		return fmt.Sprintf("cannot start the engine: the %s %s is not a directory", e.What, e.Dir)
 	}
 	return fmt.Sprintf("cannot start the engine: the %s %s: %v", e.What, e.Dir, e.Err)

@@ -58,7 +58,7 @@ func (h Hosts) Explain(ctx context.Context, action string, ref reference.Named, 
 	}
 	host := reference.Domain(ref)
 	repo := reference.FamiliarName(ref)
-	if msg := h.explainSilence(host, err); msg != "" {
+	if msg := explainSilence(host, err); msg != "" {
 		// Asking again would only wait as long a second time.
 		return &TransferError{Msg: msg, Err: err}
 	}
@@ -78,6 +78,7 @@ func (h Hosts) Explain(ctx context.Context, action string, ref reference.Named, 
 		perr = err
 	}
 	var unreachable *UnreachableError
+	tlsProblem := h.explainTLS(host, perr)
 	switch {
 	case perr == nil:
 		return err
@@ -85,8 +86,8 @@ func (h Hosts) Explain(ctx context.Context, action string, ref reference.Named, 
 		return &TransferError{Msg: (&UnreachableError{Host: host, Err: innermostNetError(perr)}).Error(), Err: err}
 	case errors.As(perr, &unreachable):
 		return &TransferError{Msg: unreachable.Error(), Err: err}
-	case h.explainTLS(host, perr) != "":
-		return &TransferError{Msg: h.explainTLS(host, perr), Err: err}
+	case tlsProblem != "":
+		return &TransferError{Msg: tlsProblem, Err: err}
 	case isUnauthorized(perr):
 		return &TransferError{Msg: accessDenied(action, repo, host, creds), Err: err}
 	case action == "pull" && errdefs.IsNotFound(perr):
@@ -99,7 +100,7 @@ func (h Hosts) Explain(ctx context.Context, action string, ref reference.Named, 
 // answered: it accepted the connection and sent nothing, or the connection
 // itself timed out. The engine's error is text by now, so its words are
 // matched.
-func (h Hosts) explainSilence(host string, err error) string {
+func explainSilence(host string, err error) string {
 	text := err.Error()
 	switch {
 	case strings.Contains(text, "timeout awaiting response headers"):
@@ -117,21 +118,19 @@ const engineResponseTimeout = 30 * time.Second
 // explainTLS words a registry berth cannot talk to safely: a certificate it
 // does not trust, or plain HTTP where HTTPS was expected. "" for other errors.
 func (h Hosts) explainTLS(host string, err error) string {
-	var unknown x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+	if cert := certificateError(err); cert != nil {
 		return fmt.Sprintf("the registry %s presented a certificate that is not trusted (%v): put its CA certificate in %s, or pass --insecure-registry",
-			host, innermostTLSError(err), h.caPath(host))
-	case errors.Is(err, http.ErrSchemeMismatch):
+			host, cert, h.caPath(host))
+	}
+	if errors.Is(err, http.ErrSchemeMismatch) {
 		return fmt.Sprintf("the registry %s speaks plain HTTP, not HTTPS: pass --insecure-registry, or configure it as server = \"http://%s\" in %s",
 			host, host, filepath.Join(h.hostDirOrFirst(host), "hosts.toml"))
 	}
 	return ""
 }
 
-func innermostTLSError(err error) error {
+// certificateError is the x509 verdict inside err, or nil.
+func certificateError(err error) error {
 	var unknown x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -143,7 +142,7 @@ func innermostTLSError(err error) error {
 	case errors.As(err, &invalid):
 		return invalid
 	}
-	return err
+	return nil
 }
 
 // caPath is where a CA certificate for host is looked for.

@@ -9,7 +9,6 @@ import (
 // The engine's error arrives as text: a registry that never answered is
 // told from other failures by its words, without a second, as slow, probe.
 func TestExplainSilence(t *testing.T) {
-	h := Hosts{}
 	for _, tc := range []struct{ engine, want string }{
 		{`failed to resolve image: failed to do request: Head "https://r.example:5000/v2/x/manifests/1": net/http: timeout awaiting response headers`,
 			"the registry r.example:5000 accepted the connection but did not answer (the engine waits 30s for each request)"},
@@ -18,7 +17,7 @@ func TestExplainSilence(t *testing.T) {
 		{`failed to resolve image: failed to do request: Head "https://r.example:5000/v2/x/manifests/1": dial tcp 10.1.2.3:5000: connect: connection refused`, ""},
 		{`content digest sha256:abc: not found`, ""},
 	} {
-		if got := h.explainSilence("r.example:5000", errors.New(tc.engine)); got != tc.want {
+		if got := explainSilence("r.example:5000", errors.New(tc.engine)); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.engine, got, tc.want)
 		}
 	}
