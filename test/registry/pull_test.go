@@ -316,3 +316,32 @@ func TestPullAppliesWhiteouts(t *testing.T) {
 		t.Fatalf("ls /data /dir:\n%s\nwant:\n%s", r.Stdout, want)
 	}
 }
+
+// berth has no content trust: asking for it is refused, not ignored, by the
+// flag or by DOCKER_CONTENT_TRUST as docker reads it; --disable-content-trust
+// (docker's default) is accepted.
+func TestPullContentTrustRefused(t *testing.T) {
+	reg := startRegistry(t, testutil.RegistryPlain)
+	pushBusybox(t, reg, "busybox:1")
+	ref := reg.Ref("busybox:1")
+	t.Cleanup(func() { removeImage(t, ref) })
+	before := localImages(t)
+	for _, verb := range []string{"pull", "push"} {
+		expect(t, berth(t, verb, "--disable-content-trust=false", ref), 125,
+			"berth: content trust is not supported: berth cannot verify image signatures (drop --disable-content-trust=false)\n")
+	}
+	withEnv := func(args ...string) (int, string) {
+		cmd := engine.Cmd(args...)
+		cmd.Env = append(cmd.Env, "DOCKER_CONTENT_TRUST=1")
+		out, _ := cmd.CombinedOutput()
+		return cmd.ProcessState.ExitCode(), string(out)
+	}
+	code, out := withEnv("pull", "-q", ref)
+	if want := "berth: content trust is not supported: berth cannot verify image signatures (unset DOCKER_CONTENT_TRUST)\n"; code != 125 || out != want {
+		t.Fatalf("DOCKER_CONTENT_TRUST=1: exit %d, %q, want 125, %q", code, out, want)
+	}
+	expectImages(t, before)
+	if code, out = withEnv("pull", "-q", "--disable-content-trust", ref); code != 0 || out != ref+"\n" {
+		t.Fatalf("--disable-content-trust with DOCKER_CONTENT_TRUST=1: exit %d, %q", code, out)
+	}
+}

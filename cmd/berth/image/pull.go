@@ -1,6 +1,10 @@
 package image
 
 import (
+	"errors"
+	"os"
+	"strconv"
+
 	"github.com/spf13/cobra"
 
 	"github.com/berth-project/berth/cmd/berth/cli"
@@ -68,9 +72,33 @@ docker, only the host's platform is pushed, as a single-platform image.
 }
 
 // addContentTrustFlag accepts docker's --disable-content-trust, which scripts
-// pass; berth has no content trust, so there is nothing to disable.
+// pass. berth has no content trust: asking for it, with
+// --disable-content-trust=false or DOCKER_CONTENT_TRUST as docker reads it,
+// is refused rather than ignored. Call it once cmd.RunE is set.
 func addContentTrustFlag(cmd *cobra.Command) {
-	var ignored bool
-	cmd.Flags().BoolVar(&ignored, "disable-content-trust", true, "Skip image verification (no effect: berth does not implement content trust)")
+	fromEnv := contentTrustFromEnv()
+	disable := !fromEnv
+	cmd.Flags().BoolVar(&disable, "disable-content-trust", disable, "Skip image verification (berth does not implement content trust)")
 	_ = cmd.Flags().MarkHidden("disable-content-trust")
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if !disable {
+			if fromEnv && !c.Flags().Changed("disable-content-trust") {
+				return errors.New("content trust is not supported: berth cannot verify image signatures (unset DOCKER_CONTENT_TRUST)")
+			}
+			return errors.New("content trust is not supported: berth cannot verify image signatures (drop --disable-content-trust=false)")
+		}
+		return run(c, args)
+	}
+}
+
+// contentTrustFromEnv reads DOCKER_CONTENT_TRUST as docker does: any value
+// but an empty one or one that parses as false turns content trust on.
+func contentTrustFromEnv() bool {
+	v := os.Getenv("DOCKER_CONTENT_TRUST")
+	if v == "" {
+		return false
+	}
+	on, err := strconv.ParseBool(v)
+	return on || err != nil
 }
