@@ -64,3 +64,44 @@ func startUntilReady(t *testing.T, args ...string) (*exec.Cmd, *lockedBuffer) {
 	}
 	return cmd, out
 }
+
+// Ctrl-C at any moment of an attached `run --rm`, even while the container
+// is still being created, ends the run: it is never lost between the CLI's
+// start and the container's, and nothing is left behind.
+func TestRunInterruptedEarly(t *testing.T) {
+	img := loadBusybox(t)
+	forceRemove(t, "sigearly")
+	for round, delay := range []time.Duration{0, 10, 20, 40, 60, 80, 100, 150, 200, 300} {
+		cmd := engine.Cmd("run", "--rm", "--name", "sigearly", img, "sh", "-c",
+			`trap "exit 42" INT; while true; do sleep 0.1; done`)
+		out := &lockedBuffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(time.Minute):
+			// Not a speed limit: a run that ignored the signal would wait
+			// for ever.
+			_ = cmd.Process.Kill()
+			<-done
+			t.Fatalf("round %d (SIGINT after %d ms): the run ignored it; output %q", round, delay, out.String())
+		}
+		var ee *exec.ExitError
+		if err == nil || !errors.As(err, &ee) {
+			t.Fatalf("round %d (SIGINT after %d ms): want a non-zero exit, got %v; output %q", round, delay, err, out.String())
+		}
+		if got := engine.MustBerth(t, "ps", "-a", "--filter", "name=sigearly", "--format", "{{.Names}}").Stdout; got != "" {
+			t.Fatalf("round %d (SIGINT after %d ms, exit %d): left %q behind; output %q", round, delay, ee.ExitCode(), got, out.String())
+		}
+		t.Logf("SIGINT after %d ms: exit %d %q", delay, ee.ExitCode(), out.String())
+	}
+}

@@ -177,7 +177,7 @@ func (a *session) run(ctx context.Context, s Streams) error {
 	}
 	sigs := make(chan os.Signal, 8)
 	if a.sigProxy {
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+		signal.Notify(sigs, proxiedSignals...)
 		defer signal.Stop(sigs)
 	}
 	userDone := a.userCtx.Done()

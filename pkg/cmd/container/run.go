@@ -57,6 +57,16 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 	}
 	defer c.Close()
 	o.removedByCLI = o.Rm && !o.Detach
+	// An attached run forwards the caller's signals from before the
+	// container exists: one that comes while the task is being created is
+	// kept and delivered once it runs, not lost (the root context's handler
+	// alone would swallow it, and the container would run on).
+	var sigs chan os.Signal
+	if !o.Detach && o.DetachKeys == "" && o.SigProxy {
+		sigs = make(chan os.Signal, 8)
+		signal.Notify(sigs, proxiedSignals...)
+		defer signal.Stop(sigs)
+	}
 	ctr, meta, err := create(ctx, c, cfg, s.Err, &o.CreateOptions)
 	if err != nil {
 		return err
@@ -91,7 +101,7 @@ func Run(ctx context.Context, cfg *config.Config, s Streams, o *RunOptions) erro
 	if o.DetachKeys != "" {
 		return runWithDetachKeys(ctx, c, cfg, ctr, meta, uri, s, o)
 	}
-	deleted, err := runAttached(cleanCtx, cfg, ctr, s, o, meta)
+	deleted, err := runAttached(cleanCtx, cfg, ctr, s, o, meta, sigs)
 	if o.Rm {
 		if deleted {
 			removeExited(cleanCtx, c, cfg, ctr, meta)
@@ -143,7 +153,7 @@ func removeContainer(ctx context.Context, c *client.Client, cfg *config.Config, 
 // output from here with the container's log driver, so that `logs` works for
 // attached runs too, with stdout and stderr apart. It reports whether the
 // exited task was deleted.
-func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, s Streams, o *RunOptions, meta *containerutil.Meta) (bool, error) {
+func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, s Streams, o *RunOptions, meta *containerutil.Meta, sigs <-chan os.Signal) (bool, error) {
 	stdin := s.In
 	if !o.Interactive || !o.attaches("stdin") {
 		stdin = nil
@@ -181,7 +191,7 @@ func runAttached(ctx context.Context, cfg *config.Config, ctr client.Container, 
 		restore := rawTerminal(ctx, func(w, h uint32) { _ = task.Resize(ctx, w, h) })
 		defer restore()
 	}
-	return waitAttached(ctx, cfg, ctr, task, statusC, o.SigProxy, flags)
+	return waitAttached(ctx, cfg, ctr, task, statusC, sigs, flags)
 }
 
 // tee copies the container's output to the caller and to its log.
@@ -230,15 +240,14 @@ func (t *tee) close() {
 	<-t.done
 }
 
-// waitAttached forwards signals until the task exits, then records the exit
-// and, without a restart policy, deletes the task. It reports whether it
-// did.
-func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, sigProxy bool, f startFlags) (bool, error) {
-	sigs := make(chan os.Signal, 8)
-	if sigProxy {
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
-		defer signal.Stop(sigs)
-	}
+// proxiedSignals are the caller's signals an attached container gets
+// (--sig-proxy).
+var proxiedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+
+// waitAttached forwards the signals from sigs (nil: none) until the task
+// exits, then records the exit and, without a restart policy, deletes the
+// task. It reports whether it did.
+func waitAttached(ctx context.Context, cfg *config.Config, ctr client.Container, task client.Task, statusC <-chan client.ExitStatus, sigs <-chan os.Signal, f startFlags) (bool, error) {
 	for {
 		select {
 		case sig := <-sigs:
