@@ -105,7 +105,7 @@ func (s *supervisor) run(ctx context.Context) {
 func (s *supervisor) watch(ctx context.Context, c *client.Client) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	evC, errC := c.Subscribe(ctx, `topic=="/tasks/start"`, `topic=="/tasks/exit"`,
+	evC, errC := c.Subscribe(ctx, `topic=="/tasks/create"`, `topic=="/tasks/start"`, `topic=="/tasks/exit"`,
 		`topic=="/tasks/delete"`, `topic=="/containers/delete"`)
 	s.resync(ctx, c)
 	tick := time.NewTicker(resyncInterval)
@@ -137,6 +137,14 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 	}
 	ns := env.Namespace
 	switch e := ev.(type) {
+	case *eventtypes.TaskCreate:
+		if containerGone(ctx, c, ns, e.ContainerID) {
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.removeOrphanTask(c, ns, e.ContainerID)
+			}()
+		}
 	case *eventtypes.TaskStart:
 		if s.unwantedStart(c, ns, e.ContainerID) {
 			s.undoStart(c, ns, e.ContainerID)
@@ -211,13 +219,17 @@ func (s *supervisor) resync(ctx context.Context, c *client.Client) {
 			continue
 		}
 		for _, p := range resp.Tasks {
-			if p.Status != tasktypes.Status_RUNNING && p.Status != tasktypes.Status_PAUSED {
-				continue
-			}
 			// The list names a task by ID (its container's); ContainerID is empty.
 			id := p.ID
 			if id == "" {
 				id = p.ContainerID
+			}
+			if containerGone(ctx, c, ns, id) {
+				s.removeOrphanTask(c, ns, id)
+				continue
+			}
+			if p.Status != tasktypes.Status_RUNNING && p.Status != tasktypes.Status_PAUSED {
+				continue
 			}
 			live[ns+"/"+id] = true
 			meta, err := containerutil.NewStore(s.dataRoot, ns).LoadMeta(id)
