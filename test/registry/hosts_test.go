@@ -77,15 +77,7 @@ func TestPullHostsTomlCA(t *testing.T) {
 func TestPullProgressOnTerminal(t *testing.T) {
 	reg := startRegistry(t, testutil.RegistryPlain)
 	// A layer of its own, which the engine cannot have already.
-	img, err := testutil.NewImage(testutil.WithFiles(testutil.File{Path: "etc/tty", Content: []byte(t.Name() + time.Now().String())}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := testutil.PushImage(t.Context(), reg, "busybox:tty", img); err != nil {
-		t.Fatal(err)
-	}
-	ref := reg.Ref("busybox:tty")
-	t.Cleanup(func() { removeImage(t, ref) })
+	img, ref := pushNew(t, reg, "busybox:tty", testutil.WithFiles(testutil.File{Path: "etc/tty", Content: []byte(t.Name() + time.Now().String())}))
 	// script(1) gives the command a pseudo-terminal and copies what it drew.
 	cmd := exec.Command("script", "-qfec", testutil.BerthBinary()+" pull "+ref, "/dev/null")
 	cmd.Env = engine.Env()

@@ -57,6 +57,23 @@ func pushBusybox(t *testing.T, reg *testutil.Registry, repoTag string) digest.Di
 	return d
 }
 
+// pushNew builds a busybox image changed by opts, pushes it to reg as
+// repoTag and removes it from the engine once the test ends. It returns the
+// image and its reference.
+func pushNew(t *testing.T, reg *testutil.Registry, repoTag string, opts ...testutil.ImageOpt) (*testutil.Image, string) {
+	t.Helper()
+	img, err := testutil.NewImage(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testutil.PushImage(t.Context(), reg, repoTag, img); err != nil {
+		t.Fatalf("pushing %s to %s: %v", repoTag, reg.Host, err)
+	}
+	ref := reg.Ref(repoTag)
+	t.Cleanup(func() { removeImage(t, ref) })
+	return img, ref
+}
+
 // busyboxLayerID is the short id docker shows for the busybox layer.
 func busyboxLayerID(t *testing.T) string {
 	t.Helper()

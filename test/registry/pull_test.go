@@ -20,16 +20,8 @@ func TestPullPlain(t *testing.T) {
 	reg := startRegistry(t, testutil.RegistryPlain)
 	pushBusybox(t, reg, "busybox:1")
 	expect(t, berth(t, "pull", "-q", reg.Ref("busybox:1")), 0, "")
-	img, err := testutil.NewImage(testutil.WithFiles(testutil.File{Path: "etc/plain", Content: []byte("plain\n")}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dgst, err := testutil.PushImage(t.Context(), reg, "app:1", img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := reg.Ref("app:1")
-	t.Cleanup(func() { removeImage(t, ref) })
+	img, ref := pushNew(t, reg, "app:1", testutil.WithFiles(testutil.File{Path: "etc/plain", Content: []byte("plain\n")}))
+	dgst := img.Digest()
 	base, top := img.Manifest.Layers[0].Digest.Encoded()[:12], img.Manifest.Layers[1].Digest.Encoded()[:12]
 
 	r := berth(t, "pull", ref)
@@ -186,16 +178,9 @@ func TestPullThroughMirror(t *testing.T) {
 // "Download complete".
 func TestPullNoUnpack(t *testing.T) {
 	reg := startRegistry(t, testutil.RegistryPlain)
-	img, err := testutil.NewImage(testutil.WithFiles(testutil.File{Path: "etc/nounpack", Content: []byte("x\n")}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := testutil.PushImage(t.Context(), reg, "nounpack:1", img); err != nil {
-		t.Fatal(err)
-	}
+	img, ref := pushNew(t, reg, "nounpack:1", testutil.WithFiles(testutil.File{Path: "etc/nounpack", Content: []byte("x\n")}))
 	top := img.Manifest.Layers[1].Digest.Encoded()[:12]
-	t.Cleanup(func() { removeImage(t, reg.Ref("nounpack:1")) })
-	r := berth(t, "pull", "--unpack=false", reg.Ref("nounpack:1"))
+	r := berth(t, "pull", "--unpack=false", ref)
 	expect(t, r, 0, "")
 	if !strings.Contains(r.Stdout, top+": Download complete\n") || strings.Contains(r.Stdout, top+": Pull complete") {
 		t.Fatalf("unexpected output:\n%s", r)
@@ -295,19 +280,11 @@ func TestPullUnreachable(t *testing.T) {
 func TestPullAppliesWhiteouts(t *testing.T) {
 	reg := startRegistry(t, testutil.RegistryPlain)
 	type F = testutil.File
-	img, err := testutil.NewImage(testutil.WithLayers(
+	_, ref := pushNew(t, reg, "whiteout:1", testutil.WithLayers(
 		[]F{{Path: "data/a"}, {Path: "data/b"}, {Path: "dir/x"}},
 		[]F{{Path: "data/.wh.a"}, {Path: "dir/.wh..wh..opq"}, {Path: "dir/y"}},
 		[]F{{Path: "data/c"}},
 	))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := testutil.PushImage(t.Context(), reg, "whiteout:1", img); err != nil {
-		t.Fatal(err)
-	}
-	ref := reg.Ref("whiteout:1")
-	t.Cleanup(func() { removeImage(t, ref) })
 	expect(t, berth(t, "pull", "-q", ref), 0, "")
 
 	r := berth(t, "run", "--rm", ref, "ls", "/data", "/dir")
