@@ -220,7 +220,8 @@ func specNetwork(ctx context.Context, c *client.Client, cfg *config.Config, o *C
 			return nil, err
 		}
 		if hc.NetworkMode != "none" {
-			exe, err := hookBinary()
+			// The network hook runs the berth CLI.
+			exe, err := config.CLIBinary()
 			if err != nil {
 				return nil, err
 			}
@@ -354,13 +355,4 @@ func exposedPorts(o *CreateOptions, f *netFlags, ic *ocispec.Image, meta *contai
 		meta.HostConfig.PortBindings[k] = append(meta.HostConfig.PortBindings[k], containerutil.PortBinding{HostIP: b.HostIP, HostPort: hp})
 	}
 	return nil
-}
-
-// hookBinary is the berth binary the hooks run: the CLI.
-func hookBinary() (string, error) {
-	exe, err := config.CLIBinary()
-	if err != nil {
-		return "", fmt.Errorf("finding the berth binary for the network hook: %w", err)
-	}
-	return exe, nil
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/containerd/containerd/v2/client"
@@ -106,7 +105,7 @@ func createAndStart(ctx context.Context, cfg *config.Config, ctr client.Containe
 		go func() { recorded <- recordStart(cfg, ctr.ID()) }()
 	}
 	if f.restartPolicy {
-		if err := markRunning(ctx, ctr, logURI, true); err != nil {
+		if err := markRunning(ctx, ctr, logURI); err != nil {
 			<-recorded
 			_, _ = task.Delete(ctx, client.WithProcessKill)
 			return nil, nil, err
@@ -144,15 +143,14 @@ func recordStart(cfg *config.Config, id string) error {
 
 // markRunning tells the restart monitor the container (one with a restart
 // policy) is meant to run, and which logger to give it when the monitor
-// starts it again. With hold, the monitor is told to wait all the same
-// (explicitly stopped): a pass that came between the label and our own
-// start would see the task created but not running, kill it and start one
-// of its own, and our start would fail. releaseHold ends the wait once the
-// task runs.
-func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL, hold bool) error {
+// starts it again. The monitor is told to wait all the same (explicitly
+// stopped): a pass that came between the label and our own start would see
+// the task created but not running, kill it and start one of its own, and
+// our start would fail. releaseHold ends the wait once the task runs.
+func markRunning(ctx context.Context, ctr client.Container, logURI *url.URL) error {
 	set := map[string]string{
 		containerutil.RestartStatusLabel:  string(client.Running),
-		containerutil.RestartExplicitStop: strconv.FormatBool(hold),
+		containerutil.RestartExplicitStop: "true",
 	}
 	if logURI != nil {
 		set[containerutil.RestartLogURILabel] = logURI.String()

@@ -186,7 +186,11 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 			log.G(ctx).WithError(err).Warnf("berth supervisor: network clean-up of %s", e.ContainerID)
 		}
 		if byCLI {
-			go s.removeAfterCLI(ctx, c, ns, e.ContainerID)
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.removeAfterCLI(ctx, c, ns, e.ContainerID)
+			}()
 		} else {
 			s.autoRemove(ctx, c, ns, e.ContainerID, labels)
 		}
