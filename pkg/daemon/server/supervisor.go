@@ -189,7 +189,9 @@ func (s *supervisor) handle(ctx context.Context, c *client.Client, env *events.E
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
-				s.removeAfterCLI(ctx, c, ns, e.ContainerID)
+				// The supervisor's context: the event stream's ends when
+				// the stream breaks, and the CLI may live on past that.
+				s.removeAfterCLI(s.ctx, c, ns, e.ContainerID)
 			}()
 		} else {
 			s.autoRemove(ctx, c, ns, e.ContainerID, labels)
