@@ -17,17 +17,7 @@ const lcPollLimit = 60 * time.Second
 // the state otherwise.
 func lcPoll(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(lcPollLimit)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within %s; last state:\n%s", what, lcPollLimit, state)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testutil.Poll(t, what, lcPollLimit, cond)
 }
 
 // lcInspect reads one field of a container through `inspect --format`.

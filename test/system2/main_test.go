@@ -79,17 +79,7 @@ func removeAll(t *testing.T, containers, volumes, networks, images []string) {
 // writes its event log a moment after the fact.
 func eventually(t *testing.T, what string, check func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ok, got := check()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s; got:\n%s", what, got)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testutil.Poll(t, what, 10*time.Second, check)
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }

@@ -78,13 +78,7 @@ func cleanup(t *testing.T, ctrs []string, vols ...string) {
 // poll waits until cond holds, for at most 30 seconds.
 func poll(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within 30s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testutil.Poll(t, what, 30*time.Second, func() (bool, string) { return cond(), "" })
 }
 
 // expect checks a command's exit status, stdout and stderr.
